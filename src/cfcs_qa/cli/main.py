@@ -1,0 +1,98 @@
+"""``cfcs-qa``: the entry point. Command modules are light; each defers its heavy imports."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..errors import UserError
+
+app = typer.Typer(
+    name="cfcs-qa",
+    help="Quality assurance for Children & Family Community Services: load and validate "
+    "case-management extracts, compute the 31 KPIs, run the monthly audit cycle, write reports.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+_state: dict[str, object] = {"debug": False, "config": None}
+
+
+@app.callback()
+def _root(
+    config: Annotated[
+        Path | None,
+        typer.Option("--config", help="Site settings file (default: ./cfcs-qa.yaml if present)."),
+    ] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Add the traceback to errors.")] = False,
+) -> None:
+    _state["config"] = config
+    _state["debug"] = debug
+
+
+def global_config() -> Path | None:
+    value = _state.get("config")
+    return value if isinstance(value, Path) else None
+
+
+def _register() -> None:
+    import importlib
+
+    for name in ("validate", "sample_data", "kpis", "calendar_cmd", "sample", "audits", "report"):
+        try:
+            module = importlib.import_module(f"{__package__}.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"{__package__}.{name}":
+                continue  # command not built yet
+            raise
+        module.register(app)
+
+
+_register()
+
+
+def run() -> None:
+    debug = "--debug" in sys.argv
+    try:
+        app(standalone_mode=False)
+    except UserError as err:
+        _print_error(err.message)
+        if debug:
+            raise
+        sys.exit(err.exit_code)
+    except typer.Exit as ex:
+        sys.exit(ex.exit_code)
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        _print_error("Interrupted. Nothing half-written was left behind: every write is atomic.")
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - last line of defence: no traceback for users
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code if exc.exit_code != 1 else 2)
+        if isinstance(exc, click.exceptions.Abort):
+            sys.exit(130)
+        if debug:
+            raise
+        _print_error(
+            f"cfcs-qa stopped on an internal error ({type(exc).__name__}). Nothing was changed "
+            "in the store. Run the same command again with --debug to see the traceback, and "
+            "report it to whoever maintains cfcs-qa."
+        )
+        sys.exit(2)
+
+
+def _print_error(message: str) -> None:
+    sys.stderr.write(f"Error: {message}\n")
+
+
+if __name__ == "__main__":
+    run()

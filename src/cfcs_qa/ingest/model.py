@@ -1,0 +1,59 @@
+"""What the loader hands to everything downstream."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING
+
+from ..findings import Finding
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+@dataclass
+class TableReport:
+    """Per-table accounting: rows_read == rows_accepted + rows_rejected, always."""
+
+    table: str
+    source: str | None
+    """File or sheet the table came from (None: absent)."""
+    present: bool
+    rows_read: int = 0
+    rows_accepted: int = 0
+    rows_rejected: int = 0
+    columns_dropped: list[str] = field(default_factory=list)
+    """Unknown columns dropped (names only). Name columns are counted, never listed by value."""
+    name_columns_dropped: int = 0
+
+
+@dataclass
+class Extract:
+    """Validated, typed tables of one extract.
+
+    ``tables`` holds only the tables that are present and usable, each typed as
+    ``cfcs_qa.contract`` says, rejected rows removed, with a ``_row`` column giving the row a
+    person finds the record on. Team names are already mapped and canonical.
+    """
+
+    tables: dict[str, pd.DataFrame]
+    reports: dict[str, TableReport]
+    findings: list[Finding]
+    as_of: date
+    synthetic: bool = False
+    source: str = ""
+
+    def has(self, name: str) -> bool:
+        return name in self.tables
+
+    def get(self, name: str) -> pd.DataFrame:
+        return self.tables[name]
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.level == "error"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.level == "warning"]
