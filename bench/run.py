@@ -1,0 +1,162 @@
+"""`make bench`: speed and memory of cfcs-qa on a large-authority extract.
+
+Never part of `make test`. Steps, each a whole process (interpreter start included), with
+its wall time and peak resident memory (from the kernel's rusage of that one child, the same
+figure `/usr/bin/time -v` prints as "Maximum resident set size"):
+
+  gen  generate the extract once (300,000 children over 10 years; cached in .bench/)
+  (a)  pyarrow parsing the same CSVs: the floor for any CSV-based tool
+  (b)  cfcs-qa validate (no cache)
+  (c)  cfcs-qa kpis, cold, on a copy whose bytes differ (every header re-cased) and an empty
+       cache, so nothing cached can answer
+  (d)  cfcs-qa kpis --history 12 on another such copy, cold as well
+  (e)  cfcs-qa kpis again on the unchanged copy of (c): the validated-table cache answers
+
+Targets: (c) <= 4 x (a); (d) <= 6 x (a); (e) <= 1.5 x (a); every peak < 2 GiB.
+Results are printed and written to BENCHMARKS.md.
+
+Options: --children N (default 300000), --months N (default 120), --keep (reuse copies).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / ".bench"
+BIN = Path(sys.executable).parent
+CLI = str(BIN / "cfcs-qa")
+AS_OF = "2026-11-20"
+MONTH = "2026-10"
+GIB = 1024**3
+
+PYARROW_FLOOR = """
+import sys, pathlib
+import pyarrow.csv as pc
+total = 0
+for f in sorted(pathlib.Path(sys.argv[1]).glob('*.csv')):
+    total += pc.read_csv(f).num_rows
+print(total)
+"""
+
+
+def measure(label: str, argv: list[str], env: dict[str, str] | None = None) -> dict[str, object]:
+    """Run one process; wall seconds and peak RSS (bytes) of that process alone."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, **(env or {})}
+    )
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+    if proc.returncode not in (0, 1):
+        sys.exit(f"bench: {label} failed (exit {proc.returncode}):\n{err[-2000:]}")
+    peak = usage.ru_maxrss * 1024  # Linux reports KiB
+    print(f"  {label:<44} {wall:8.2f} s   peak {peak / GIB:5.2f} GiB", flush=True)
+    return {"label": label, "seconds": wall, "peak": peak}
+
+
+def generate(children: int, months: int) -> Path:
+    data = WORK / f"extract-{children}-{months}"
+    marker = data / ".complete"
+    if marker.exists():
+        print(f"  using cached extract {data.relative_to(ROOT)}")
+        return data
+    shutil.rmtree(data, ignore_errors=True)
+    measure(
+        "generate extract",
+        [CLI, "sample-data", "--output-dir", str(data), "--children", str(children),
+         "--months", str(months), "--clean", "--anchor", AS_OF],
+    )
+    marker.write_text("ok\n")
+    return data
+
+
+def recased_copy(src: Path, dest: Path, upper: bool) -> Path:
+    """A copy whose bytes differ in every file (headers re-cased; headers match
+    case-insensitively, so the data is the same)."""
+    shutil.rmtree(dest, ignore_errors=True)
+    dest.mkdir(parents=True)
+    for f in sorted(src.glob("*.csv")):
+        with open(f, "rb") as fin, open(dest / f.name, "wb") as fout:
+            header = fin.readline()
+            fout.write(header.upper() if upper else header.title())
+            shutil.copyfileobj(fin, fout, length=16 * 1024 * 1024)
+    return dest
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--children", type=int, default=300_000)
+    parser.add_argument("--months", type=int, default=120)
+    args = parser.parse_args()
+    WORK.mkdir(exist_ok=True)
+
+    print("cfcs-qa benchmark")
+    data = generate(args.children, args.months)
+    rows = sum(max(sum(1 for _ in open(f, "rb")) - 1, 0) for f in data.glob("*.csv"))
+    size = sum(f.stat().st_size for f in data.glob("*.csv"))
+    print(f"  extract: {rows:,} rows, {size / 1024**2:,.0f} MiB of CSV")
+
+    cache = WORK / "cache"
+    copy_c = recased_copy(data, WORK / "copy-c", upper=True)
+    copy_d = recased_copy(data, WORK / "copy-d", upper=False)
+    shutil.rmtree(cache, ignore_errors=True)
+    env = {"CFCS_QA_CACHE": str(cache)}
+    common = ["--as-of", AS_OF, "--format", "json"]
+
+    a = measure("(a) pyarrow parse (floor)", [sys.executable, "-c", PYARROW_FLOOR, str(data)])
+    b = measure("(b) validate", [CLI, "validate", "--data", str(data), "--no-cache", *common])
+    c = measure("(c) kpis, cold copy", [CLI, "kpis", "--data", str(copy_c), "--month", MONTH,
+                                        *common], env)
+    d = measure("(d) kpis --history 12, cold copy",
+                [CLI, "kpis", "--data", str(copy_d), "--month", MONTH, "--history", "12",
+                 *common], env)
+    e = measure("(e) kpis again, cached", [CLI, "kpis", "--data", str(copy_c), "--month", MONTH,
+                                           *common], env)
+
+    floor = float(a["seconds"])  # type: ignore[arg-type]
+    checks = [(c, 4.0), (d, 6.0), (e, 1.5)]
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Measured by `make bench` on {datetime.now():%Y-%m-%d %H:%M}: {platform.processor() or platform.machine()}, "
+        f"{os.cpu_count()} cores, {os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / GIB:.0f} GiB, "
+        f"Python {platform.python_version()}, {platform.system()} {platform.release()}.",
+        "",
+        f"Extract: {args.children:,} children over {args.months} months, {rows:,} rows, "
+        f"{size / 1024**2:,.0f} MiB of CSV (generated by `cfcs-qa sample-data --children "
+        f"{args.children} --months {args.months} --clean`).",
+        "",
+        "| step | seconds | × (a) | target | peak memory |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    targets = {id(c): 4.0, id(d): 6.0, id(e): 1.5}
+    for step in (a, b, c, d, e):
+        ratio = float(step["seconds"]) / floor  # type: ignore[arg-type]
+        target = targets.get(id(step))
+        lines.append(
+            f"| {step['label']} | {step['seconds']:.2f} | {ratio:.2f} | "
+            f"{'≤ ' + format(target, 'g') if target else '–'} | "
+            f"{int(step['peak']) / GIB:.2f} GiB |"  # type: ignore[call-overload]
+        )
+    ok = all(float(s["seconds"]) <= t * floor for s, t in checks) and all(  # type: ignore[arg-type]
+        int(s["peak"]) < 2 * GIB for s in (a, b, c, d, e)  # type: ignore[call-overload]
+    )
+    lines += ["", f"All targets met: {'yes' if ok else 'NO'}.", ""]
+    (ROOT / "BENCHMARKS.md").write_text("\n".join(lines))
+    print("\n".join(lines[6:]))
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()
