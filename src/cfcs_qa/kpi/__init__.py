@@ -1,0 +1,1 @@
+"""Key performance indicators: definitions, computation, comparators and reporting."""

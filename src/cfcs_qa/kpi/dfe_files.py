@@ -1,0 +1,121 @@
+"""Reading the DfE benchmark files shipped under ``reference/dfe-benchmarks``.
+
+The files come from the DfE's published statistics and have quirks we must tolerate: a UTF-8
+byte-order mark before the header in some, quoted empty strings, columns in different orders
+(``la_name`` / ``new_la_code`` swapped) and suppression markers instead of numbers. Only the
+latest ``time_period`` is kept, only the columns asked for, and each file is read at most once
+per process (``lru_cache``), so a ``kpis`` run pays a few milliseconds per file it needs.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from cfcs_qa.errors import UserError
+from cfcs_qa.paths import resource
+
+# Markers the DfE uses instead of a number: c = suppressed (small numbers), x = not available,
+# z = not applicable, low = rounds to zero, u = low reliability, k = fewer than 0.5, : = n/a.
+SUPPRESSED = frozenset({"c", "x", "z", "low", "u", "k", ":", ".", "..", "-", ""})
+
+NATIONAL = "National"
+LOCAL_AUTHORITY = "Local authority"
+_KEY_COLUMNS = ("time_period", "geographic_level", "new_la_code", "la_name")
+
+Row = dict[str, str]
+
+
+@dataclass(frozen=True)
+class LatestYear:
+    """The rows of one file for its latest ``time_period``: England's, and each LA's (an LA's
+    rows listed under its code, or its name where the code is blank)."""
+
+    year: str  # the calendar year the DfE year ends in (31 March), e.g. "2025"
+    national: tuple[Row, ...]
+    local: dict[str, tuple[Row, ...]]
+
+
+def benchmarks_dir() -> Path:
+    return resource("reference") / "dfe-benchmarks"
+
+
+def number(cell: str | None) -> float | None:
+    """The cell as a number, or None for a suppression marker, blank or anything non-numeric."""
+    if cell is None:
+        return None
+    text = cell.strip().replace(",", "")
+    if text.lower() in SUPPRESSED:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if value == value else None  # NaN is not a figure
+
+
+def year_label(time_period: str) -> str:
+    """``2025`` -> ``2025``; an academic-style ``202425`` -> ``2025`` (the year ending 31 March)."""
+    text = time_period.strip()
+    if len(text) == 6 and text.isdigit():
+        return text[:2] + text[4:]
+    return text
+
+
+def _period_key(time_period: str) -> int:
+    text = year_label(time_period)
+    return int(text) if text.isdigit() else -1
+
+
+@lru_cache(maxsize=64)
+def latest(filename: str, columns: tuple[str, ...]) -> LatestYear:
+    """The latest year's National and Local authority rows of ``filename``, holding only
+    ``columns`` (plus the area keys). Raises UserError when the file or a column is missing:
+    these files ship with the package, so that means a broken installation."""
+    path = benchmarks_dir() / filename
+    try:
+        handle = path.open(encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        raise UserError(
+            f"The DfE benchmark file {filename} could not be read from {path.parent} ({exc}). "
+            "It ships with cfcs-qa under reference/dfe-benchmarks; reinstall the package or "
+            "restore the file from the repository."
+        ) from exc
+    with handle:
+        reader = csv.reader(handle)
+        header = [name.strip().lstrip("\ufeff") for name in next(reader, [])]
+        wanted = tuple(dict.fromkeys(_KEY_COLUMNS + columns))
+        missing = [name for name in wanted if name not in header]
+        if missing:
+            raise UserError(
+                f"The DfE benchmark file {path} has no column(s) {', '.join(missing)}. "
+                "Restore the file shipped with cfcs-qa (reference/dfe-benchmarks)."
+            )
+        index = [header.index(name) for name in wanted]
+        width = max(index) + 1
+        rows = [
+            {name: row[i].strip() for name, i in zip(wanted, index, strict=True)}
+            for row in reader
+            if len(row) >= width
+        ]
+    periods = {row["time_period"] for row in rows if _period_key(row["time_period"]) >= 0}
+    if not periods:
+        raise UserError(f"The DfE benchmark file {path} has no rows with a time_period.")
+    newest = max(periods, key=_period_key)
+    current = [row for row in rows if row["time_period"] == newest]
+    local: dict[str, list[Row]] = {}
+    for row in current:
+        if row["geographic_level"] == LOCAL_AUTHORITY:
+            local.setdefault(row["new_la_code"] or row["la_name"], []).append(row)
+    return LatestYear(
+        year=year_label(newest),
+        national=tuple(row for row in current if row["geographic_level"] == NATIONAL),
+        local={area: tuple(area_rows) for area, area_rows in local.items()},
+    )
+
+
+def clear_cache() -> None:
+    """Forget every file read (tests point ``benchmarks_dir`` elsewhere)."""
+    latest.cache_clear()
