@@ -46,6 +46,14 @@ STEPS: list[Step] = [
 ]
 
 
+def _moderation_assignments(conn: Connection) -> None:
+    schema.moderation_assignments.create(conn, checkfirst=True)
+
+
+STEPS.append(Step(2, "moderation_assignments: who is asked to moderate which audit",
+                  _moderation_assignments))
+
+
 def latest_version() -> int:
     return max(step.version for step in STEPS)
 

@@ -381,6 +381,22 @@ tier3_selections = Table(
     Column("chosen_at", UtcDateTime),
 )
 
+moderation_assignments = Table(
+    "moderation_assignments", metadata,
+    # Who is asked to moderate which audit (``audits moderation-sample --allocate``), with why
+    # the audit was chosen; the moderation itself is a ``moderations`` row. Added by migration 2.
+    _id(),
+    _alloc_fk(),
+    Column("moderator_id", String(64)),  # None: nobody eligible (see note)
+    Column("moderator_name", String(200)),
+    Column("moderator_role", String(64)),
+    Column("moderator_team", String(200)),
+    Column("reason", String(32), nullable=False),  # inadequate, outstanding, sampled, tier3
+    Column("note", Text),
+    Column("active", Boolean, nullable=False, default=True),
+    *_recorded(),
+)
+
 change_log = Table(
     "change_log", metadata,
     _id(),
