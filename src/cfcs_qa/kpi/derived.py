@@ -1,0 +1,295 @@
+"""The registry of named derived columns: what structured filters cannot say.
+
+Each entry is a vectorised function ``fn(frame, ctx, **args)`` returning one value per row,
+and a parameter spec the definition checker uses (which arguments name columns of the KPI's
+frame, which name a table or a frame and its columns, which are month references).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .dates import NS, add_days_many, add_months_many, age_many, birthday_many
+from .filters import Window, all_of, is_ref, resolve_ref
+from .frames import Prepared, month_slice, open_at, overlaps
+from .model import Filter
+
+
+@dataclass
+class Ctx:
+    prepared: Prepared
+    window: Window
+    source: str
+
+    def at(self, f: pd.DataFrame, value: Any) -> Any:
+        """A month reference as a date, or a column of ``f`` as datetime64 values."""
+        if is_ref(value):
+            return resolve_ref(value, self.window)
+        return f[value].to_numpy(dtype=NS)
+
+
+Kind = str
+"""field (a column of the KPI frame), date_or_field, frame (a frame/table name), table_field
+(a column of the frame named by ``frame``/``table``), int, ref, filters, map."""
+
+
+@dataclass(frozen=True)
+class Spec:
+    fn: Callable[..., Any]
+    params: dict[str, Kind]
+    optional: frozenset[str] = field(default_factory=frozenset)
+
+
+REGISTRY: dict[str, Spec] = {}
+
+
+def register(name: str, params: dict[str, Kind], optional: tuple[str, ...] = ()) -> Callable[
+        [Callable[..., Any]], Callable[..., Any]]:
+    def deco(fn: Callable[..., Any]) -> Callable[..., Any]:
+        REGISTRY[name] = Spec(fn, params, frozenset(optional))
+        return fn
+    return deco
+
+
+def _days(at: Any, n: int) -> np.ndarray:
+    if isinstance(at, date):
+        return np.full(n, np.datetime64(at, "ns"))
+    return np.asarray(at, dtype=NS)
+
+
+@register("working_days_between", {"start": "date_or_field", "end": "date_or_field"})
+def working_days_between(f: pd.DataFrame, ctx: Ctx, start: Any, end: Any) -> np.ndarray:
+    """wd(start, end): working days d with start' < d <= end (start moved to a working day)."""
+    a = _days(ctx.at(f, start), len(f))
+    b = _days(ctx.at(f, end), len(f))
+    return np.asarray(ctx.prepared.calendar.wd_many(a, b))
+
+
+@register("add_working_days", {"date": "field", "days": "int"})
+def add_working_days(f: pd.DataFrame, ctx: Ctx, date: str, days: int) -> np.ndarray:
+    """The ``days``-th working day after ``date``'s working day (the deadline of KPI 7)."""
+    d = f[date].to_numpy(dtype="datetime64[D]")
+    out = np.full(len(f), np.datetime64("NaT"), dtype="datetime64[D]")
+    ok = ~np.isnat(d)
+    hol: Any = ctx.prepared.calendar._busday_holidays  # the calendar's own holiday array
+    rolled = np.busday_offset(d[ok], 0, roll="forward", holidays=hol)
+    out[ok] = np.busday_offset(rolled, days, roll="forward", holidays=hol)
+    return out.astype(NS)
+
+
+@register("add_months", {"date": "field", "months": "int"})
+def add_months(f: pd.DataFrame, ctx: Ctx, date: str, months: int) -> np.ndarray:
+    return add_months_many(f[date], months)
+
+
+@register("add_days", {"date": "field", "days": "int"})
+def add_days(f: pd.DataFrame, ctx: Ctx, date: str, days: int) -> np.ndarray:
+    return add_days_many(f[date], days)
+
+
+@register("days_between", {"start": "date_or_field", "end": "date_or_field"})
+def days_between(f: pd.DataFrame, ctx: Ctx, start: Any, end: Any) -> np.ndarray:
+    a = _days(ctx.at(f, start), len(f))
+    b = _days(ctx.at(f, end), len(f))
+    return ((b - a) / np.timedelta64(1, "D")).astype("float64")
+
+
+def _dob(f: pd.DataFrame, ctx: Ctx) -> np.ndarray:
+    dob = ctx.prepared.date_of_birth()
+    return f["child_id"].map(dob).to_numpy(dtype=NS)
+
+
+@register("date_of_birth", {})
+def date_of_birth(f: pd.DataFrame, ctx: Ctx) -> np.ndarray:
+    """The child's date of birth from ``children`` (blank: unborn or unknown)."""
+    return _dob(f, ctx)
+
+
+@register("age_at", {"at": "date_or_field"})
+def age_at(f: pd.DataFrame, ctx: Ctx, at: Any) -> np.ndarray:
+    """Completed years at ``at``; NaN for an unborn child (left out of age filters)."""
+    when = ctx.at(f, at)
+    return age_many(_dob(f, ctx), when)
+
+
+@register("birthday", {"years": "int"})
+def birthday(f: pd.DataFrame, ctx: Ctx, years: int) -> np.ndarray:
+    return birthday_many(_dob(f, ctx), years)
+
+
+def _frame(ctx: Ctx, name: str) -> pd.DataFrame | None:
+    return ctx.prepared.frame(name) if ctx.prepared.has(name) else None
+
+
+@register("child_open_in", {"frame": "frame", "at": "date_or_field"})
+def child_open_in(f: pd.DataFrame, ctx: Ctx, frame: str, at: Any) -> np.ndarray:
+    """The child has a record of ``frame`` open at ``at`` (absent table: no)."""
+    other = _frame(ctx, frame)
+    if other is None or f.empty:
+        return np.zeros(len(f), dtype=bool)
+    when = ctx.at(f, at)
+    if isinstance(when, date):
+        key = ("open", frame, when)
+        if key not in ctx.prepared.cache:
+            ctx.prepared.cache[key] = set(other.loc[open_at(other, when), "child_id"])
+        return f["child_id"].isin(ctx.prepared.cache[key]).to_numpy()
+    left = pd.DataFrame({"child_id": f["child_id"].to_numpy(), "_at": when,
+                         "_i": np.arange(len(f))})
+    m = left.merge(other[["child_id", "start_date", "end_date"]], on="child_id")
+    hit = (m["start_date"] <= m["_at"]) & (m["end_date"].isna() | (m["end_date"] > m["_at"]))
+    out = np.zeros(len(f), dtype=bool)
+    out[m.loc[hit, "_i"].to_numpy()] = True
+    return out
+
+
+@register("value_at", {"frame": "frame", "column": "table_field", "at": "ref"})
+def value_at(f: pd.DataFrame, ctx: Ctx, frame: str, column: str, at: Any) -> pd.Series:
+    """``column`` of the child's ``frame`` record open at ``at`` (the one started last)."""
+    other = _frame(ctx, frame)
+    if other is None:
+        return pd.Series([pd.NA] * len(f), index=f.index)
+    when = resolve_ref(at, ctx.window)
+    live = other[open_at(other, when)].sort_values("start_date", kind="stable")
+    latest = live.drop_duplicates("child_id", keep="last").set_index("child_id")[column]
+    return f["child_id"].map(latest)
+
+
+@register("record_id_at", {"frame": "frame", "at": "ref"})
+def record_id_at(f: pd.DataFrame, ctx: Ctx, frame: str, at: Any) -> pd.Series:
+    """The id of the child's ``frame`` record open at ``at`` (for explain)."""
+    return value_at(f, ctx, frame, "_id", at)
+
+
+@register("previous_date", {"date": "field"})
+def previous_date(f: pd.DataFrame, ctx: Ctx, date: str) -> np.ndarray:
+    """The latest ``date`` of the same child's other records strictly before this one's."""
+    full = ctx.prepared.frame(ctx.source)
+    return _asof(f, f[date], full, full[date], allow_exact=False)
+
+
+@register("previous_end", {"start": "field"})
+def previous_end(f: pd.DataFrame, ctx: Ctx, start: str) -> np.ndarray:
+    """The latest end_date of the child's other records that ended before ``start``."""
+    full = ctx.prepared.frame(ctx.source)
+    return _asof(f, f[start], full, full["end_date"], allow_exact=False)
+
+
+def _asof(f: pd.DataFrame, left_on: pd.Series, right: pd.DataFrame, right_on: pd.Series,
+          allow_exact: bool, value: pd.Series | None = None) -> np.ndarray:
+    """For each row, ``value`` (default: right_on) of the child's right row with the greatest
+    right_on before (or at, with allow_exact) left_on. Ties: the right row sorted last."""
+    out = np.full(len(f), np.datetime64("NaT"), dtype=NS) if value is None else \
+        np.full(len(f), None, dtype=object)
+    left = pd.DataFrame({"child_id": f["child_id"].to_numpy(), "_on": left_on.to_numpy(dtype=NS),
+                         "_i": np.arange(len(f))})
+    left = left[left["_on"].notna()].sort_values("_on", kind="stable")
+    r = pd.DataFrame({"child_id": right["child_id"].to_numpy(),
+                      "_on": right_on.to_numpy(dtype=NS),
+                      "_v": (right_on if value is None else value).to_numpy()})
+    r = r[r["_on"].notna()].sort_values("_on", kind="stable")
+    if left.empty or r.empty:
+        return out
+    m = pd.merge_asof(left, r, on="_on", by="child_id", allow_exact_matches=allow_exact)
+    got = m["_v"].notna()
+    out[m.loc[got, "_i"].to_numpy()] = m.loc[got, "_v"].to_numpy()
+    return out
+
+
+@register("previous_record", {"date": "field", "tiebreak": "field", "column": "field"})
+def previous_record(f: pd.DataFrame, ctx: Ctx, date: str, tiebreak: str, column: str) -> Any:
+    """``column`` of the child's latest record dated before this one (ties on date: the higher
+    ``tiebreak``, compared as numbers when they are digits)."""
+    full = ctx.prepared.frame(ctx.source)
+    key = full[tiebreak].astype("str")
+    order = pd.DataFrame({"d": full[date], "n": key.str.len(), "k": key})
+    ranked = full.loc[order.sort_values(["d", "n", "k"], kind="stable").index]
+    values = _asof(f, f[date], ranked, ranked[date], allow_exact=False, value=ranked[column])
+    if full[column].dtype.kind == "M":
+        return pd.to_datetime(pd.Series(values, index=f.index))
+    return pd.Series(values, index=f.index).astype("string")
+
+
+@register("linked_or_latest", {"table": "frame", "link": "field", "key": "table_field",
+                               "value": "table_field", "on_or_before": "field"})
+def linked_or_latest(f: pd.DataFrame, ctx: Ctx, table: str, link: str, key: str, value: str,
+                     on_or_before: str) -> np.ndarray:
+    """``value`` of the ``table`` row whose ``key`` = this row's ``link``; else the child's
+    latest ``value`` on or before ``on_or_before``; none found = blank."""
+    other = _frame(ctx, table)
+    if other is None:
+        return np.full(len(f), np.datetime64("NaT"), dtype=NS)
+    linked = f[link].map(other.drop_duplicates(key).set_index(key)[value]).to_numpy(dtype=NS)
+    latest = _asof(f, f[on_or_before], other, other[value], allow_exact=True)
+    return np.where(np.isnat(linked), latest, linked)
+
+
+@register("latest_related", {"table": "frame", "key": "field", "date": "table_field",
+                             "on_or_before": "ref"})
+def latest_related(f: pd.DataFrame, ctx: Ctx, table: str, key: str, date: str,
+                   on_or_before: Any) -> np.ndarray:
+    """The latest ``date`` of ``table`` rows sharing ``key`` with this row, on or before."""
+    other = _frame(ctx, table)
+    if other is None:
+        return np.full(len(f), np.datetime64("NaT"), dtype=NS)
+    limit = pd.Timestamp(resolve_ref(on_or_before, ctx.window))
+    latest = other.loc[other[date] <= limit].groupby(key)[date].max()
+    return f[key].map(latest).to_numpy(dtype=NS)
+
+
+@register("count_related", {"table": "frame", "date": "table_field", "from": "ref", "to": "ref",
+                            "filters": "filters", "end": "table_field"},
+          optional=("filters", "end"))
+def count_related(f: pd.DataFrame, ctx: Ctx, table: str, date: str, to: Any,
+                  filters: list[dict[str, Any]] | None = None, end: str | None = None,
+                  **kw: Any) -> np.ndarray:
+    """How many of the child's ``table`` rows (matching ``filters``) are dated in [from, to],
+    or, with ``end``, overlap [from, to] (start <= to and (end blank or end >= from))."""
+    other = _frame(ctx, table)
+    if other is None:
+        return np.zeros(len(f))
+    w1 = resolve_ref(kw["from"], ctx.window)
+    w2 = resolve_ref(to, ctx.window)
+    flt = [Filter.model_validate(x) for x in (filters or [])]
+    if end is None:
+        sel = month_slice(ctx.prepared, table, date, w1, w2)
+    else:
+        sel = other[overlaps(other, w1, w2, start=date, end=end)]
+    if flt:
+        sel = sel[all_of(sel, flt, ctx.window)]
+    counts = sel.groupby("child_id").size()
+    return f["child_id"].map(counts).fillna(0).to_numpy(dtype="float64")
+
+
+@register("care_days_since_birthday", {"frame": "frame", "years": "int", "until": "ref"})
+def care_days_since_birthday(f: pd.DataFrame, ctx: Ctx, frame: str, years: int,
+                             until: Any) -> np.ndarray:
+    """Days d from the ``years``-th birthday to ``until`` on which a ``frame`` record is open
+    (start <= d < end)."""
+    other = _frame(ctx, frame)
+    if other is None or f.empty:
+        return np.zeros(len(f))
+    last = pd.Timestamp(resolve_ref(until, ctx.window)) + pd.Timedelta(days=1)
+    kids = pd.DataFrame({"child_id": f["child_id"].to_numpy(),
+                         "_from": birthday_many(_dob(f, ctx), years)}).drop_duplicates("child_id")
+    m = kids.merge(other[["child_id", "start_date", "end_date"]], on="child_id")
+    lo = np.maximum(m["start_date"].to_numpy(dtype=NS), m["_from"].to_numpy(dtype=NS))
+    hi_end = m["end_date"].fillna(last).to_numpy(dtype=NS)
+    hi = np.minimum(hi_end, np.datetime64(last.to_datetime64(), "ns"))
+    days = np.clip((hi - lo) / np.timedelta64(1, "D"), 0, None)
+    days = np.where(np.isnan(days), 0, days)
+    total = pd.Series(days).groupby(m["child_id"].to_numpy()).sum()
+    return f["child_id"].map(total).fillna(0).to_numpy(dtype="float64")
+
+
+@register("add_months_by", {"date": "field", "by": "field", "months": "map"})
+def add_months_by(f: pd.DataFrame, ctx: Ctx, date: str, by: str, months: dict[str, int]) -> Any:
+    """``date`` + months chosen by the value of ``by`` (e.g. initial: 3, review: 6)."""
+    lookup = {str(k).lower(): v for k, v in months.items()}
+    n = f[by].astype("string").str.lower().map(lookup).astype("float64").to_numpy()
+    return add_months_many(f[date], n)

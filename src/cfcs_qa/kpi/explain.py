@@ -1,0 +1,128 @@
+"""``explain``: every record behind a KPI figure for a month, with its dates and the rule that
+decided it (in, out, not yet due, left out for a blank). Reasons come from the KPI's
+``explain`` templates in ``kpi_definitions.yaml``."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..calendar import WorkingCalendar
+from ..config import Settings
+from ..errors import UserError
+from ..ingest.model import Extract
+from .definitions import load_definitions
+from .engine import Evaluator, prepare
+from .evaluate import IN, LEFT_OUT, NOT_YET_DUE, OUT
+from .frames import ID
+from .model import KpiDef, KpiSet
+
+_PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_]+)(?::([A-Za-z0-9_]+):([A-Za-z0-9_]+))?\}")
+
+
+def short_date(d: date) -> str:
+    """``Fri 8 May``, as people write it in case notes."""
+    return f"{d:%a} {d.day} {d:%b}"
+
+
+def _fmt(value: Any) -> str | None:
+    if value is None or value is pd.NaT or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, pd.Timestamp | date):
+        return short_date(value)
+    if isinstance(value, bool | np.bool_):
+        return "yes" if value else "no"
+    if isinstance(value, float | np.floating) and float(value).is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def holidays_between(cal: WorkingCalendar, a: Any, b: Any) -> str:
+    """``; 9 May Liberation Day`` for the public holidays and closures in (a, b]."""
+    if a is None or b is None or pd.isna(a) or pd.isna(b):
+        return ""
+    start, end = pd.Timestamp(a).date(), pd.Timestamp(b).date()
+    names = []
+    d = start + timedelta(days=1)
+    while d <= end:
+        name = cal.holiday_name(d)
+        if name:
+            names.append(f"{d.day} {d:%b} {name}")
+        d += timedelta(days=1)
+    return "; " + ", ".join(names) if names else ""
+
+
+def render(template: str, row: dict[str, Any], cal: WorkingCalendar) -> str:
+    """The first ``||`` alternative whose placeholders all have values (else the last)."""
+    alternatives = [t.strip() for t in template.split("||")]
+    for i, alt in enumerate(alternatives):
+        missing = False
+
+        def sub(m: re.Match[str], alt_row: dict[str, Any] = row) -> str:
+            nonlocal missing
+            if m.group(2):
+                return holidays_between(cal, alt_row.get(m.group(2)), alt_row.get(m.group(3)))
+            text = _fmt(alt_row.get(m.group(1)))
+            if text is None:
+                missing = True
+                return "none"
+            return text
+
+        out = _PLACEHOLDER.sub(sub, alt)
+        if not missing or i == len(alternatives) - 1:
+            return out
+    return ""
+
+
+def _template(k: KpiDef, state: str) -> str:
+    if k.numerator is None and state in (IN, OUT):
+        return k.explain.counted
+    return {IN: k.explain.met, OUT: k.explain.not_met, NOT_YET_DUE: k.explain.not_yet_due,
+            LEFT_OUT: k.explain.left_out}[state]
+
+
+def explain_kpi(extract: Extract, settings: Settings, key: str | int, month: date, *,
+                as_of: date | None = None, kset: KpiSet | None = None) -> dict[str, Any]:
+    """``{"number", "id", "title", "month", "status", "value", "numerator", "denominator",
+    "records": [{"id", "child_id", "in_denominator", "in_numerator", "reason", "dates"}]}``."""
+    kset = kset or load_definitions(settings)
+    k = kset.find(key)
+    if k is None:
+        raise UserError(f"There is no KPI {key!r}. Give a number from 1 to 31 or an id such as "
+                        "repeat_referrals (cfcs-qa kpis lists them).")
+    p = prepare(extract, settings, as_of)
+    first = month.replace(day=1)
+    fig = Evaluator(p, settings).month(k, first, detail=True)
+    records: list[dict[str, Any]] = []
+    if fig.detail is not None:
+        records = _records(k, fig.detail, p.calendar)
+    return {"number": k.number, "id": k.id, "title": k.title, "month": first.strftime("%Y-%m"),
+            "status": fig.status, "value": fig.value, "numerator": fig.numerator,
+            "denominator": fig.denominator, "blank_flags": fig.blank_flags, "records": records}
+
+
+def _records(k: KpiDef, detail: pd.DataFrame, cal: WorkingCalendar) -> list[dict[str, Any]]:
+    date_cols = [c for c in detail.columns
+                 if not c.startswith("_") and detail[c].dtype.kind == "M"]
+    out: list[dict[str, Any]] = []
+    ordered = detail.sort_values(["child_id", ID], kind="stable") if "child_id" in detail \
+        else detail.sort_values(ID, kind="stable")
+    for row in ordered.to_dict("records"):
+        state = row["_state"]
+        dates = {c: (None if pd.isna(row[c]) else pd.Timestamp(row[c]).date().isoformat())
+                 for c in date_cols}
+        out.append({
+            "id": str(row[ID]),
+            "child_id": None if pd.isna(row.get("child_id")) else str(row.get("child_id")),
+            "in_denominator": state in (IN, OUT),
+            "in_numerator": state == IN,
+            "decision": {IN: "met" if k.numerator is not None else "counted", OUT: "not met",
+                         NOT_YET_DUE: "not yet due", LEFT_OUT: "left out"}[state],
+            "reason": render(_template(k, state), row, cal),
+            "dates": dates,
+        })
+    return out

@@ -1,0 +1,168 @@
+"""Month-independent frames, prepared once per run and shared by every month evaluated.
+
+Continuous records (CP plans, periods of care, CIN plans; placements with the same carer),
+tables sorted by the date that places them in a month, children's dates of birth, and the
+working calendar. ``--history N`` evaluates N months over one ``Prepared``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..calendar import WorkingCalendar
+from ..contract import TABLES
+from ..ingest.model import Extract
+
+CONTINUOUS: dict[str, str] = {
+    "cp_plans_continuous": "cp_plans",
+    "cin_plans_continuous": "cin_plans",
+    "periods_of_care": "cic_episodes",
+    "placements_merged": "placements",
+}
+"""Derived frame name -> the contract table it is built from."""
+
+ID = "_id"
+
+
+def frame_base_table(name: str) -> str:
+    return CONTINUOUS.get(name, name)
+
+
+def key_of(table: str) -> tuple[str, ...]:
+    return TABLES[table].key
+
+
+@dataclass
+class Prepared:
+    extract: Extract
+    calendar: WorkingCalendar
+    as_of: date
+    _frames: dict[str, pd.DataFrame] = field(default_factory=dict)
+    _sorted: dict[tuple[str, str], tuple[pd.DataFrame, np.ndarray]] = field(default_factory=dict)
+    cache: dict[Any, Any] = field(default_factory=dict)
+    """Per-run memo for derived helpers (keyed by what they depend on)."""
+
+    def has(self, name: str) -> bool:
+        return self.extract.has(frame_base_table(name))
+
+    def frame(self, name: str) -> pd.DataFrame:
+        """A contract table (with ``_id``) or a continuous-record frame."""
+        if name not in self._frames:
+            base = frame_base_table(name)
+            table = _with_id(self.extract.get(base), base)
+            if name == "periods_of_care":
+                full = table[table["full_time"].fillna(True).astype(bool)]
+                table = continuous(full)
+            elif name in ("cp_plans_continuous", "cin_plans_continuous"):
+                table = continuous(table)
+            elif name == "placements_merged":
+                table = merge_placements(table)
+            self._frames[name] = table
+        return self._frames[name]
+
+    def sorted_by(self, name: str, column: str) -> tuple[pd.DataFrame, np.ndarray]:
+        """The frame sorted by ``column`` (NaT dropped) and its values, for month slicing."""
+        key = (name, column)
+        if key not in self._sorted:
+            f = self.frame(name)
+            f = f[f[column].notna()].sort_values(column, kind="stable")
+            self._sorted[key] = (f, f[column].to_numpy(dtype="datetime64[ns]"))
+        return self._sorted[key]
+
+    def date_of_birth(self) -> pd.Series:
+        if "dob" not in self.cache:
+            children = self.extract.get("children")
+            self.cache["dob"] = pd.Series(
+                children["date_of_birth"].to_numpy(dtype="datetime64[ns]"),
+                index=children["child_id"].to_numpy(),
+            )
+        s: pd.Series = self.cache["dob"]
+        return s
+
+
+def _with_id(table: pd.DataFrame, name: str) -> pd.DataFrame:
+    key = key_of(name)
+    out = table.copy()
+    if len(key) == 1:
+        out[ID] = out[key[0]].astype("str")
+    else:
+        parts = [out[k].astype("str") if out[k].dtype.kind != "M" else
+                 out[k].dt.strftime("%Y-%m-%d") for k in key]
+        joined = parts[0]
+        for p in parts[1:]:
+            joined = joined + "/" + p
+        out[ID] = joined
+    return out
+
+
+def continuous(rows: pd.DataFrame, by: tuple[str, ...] = ("child_id",)) -> pd.DataFrame:
+    """Merge touching rows into continuous records (vectorised).
+
+    Sorted by child and start, a row starts a new record when its start is after the day after
+    the latest end so far (cumulative max of end within the child; blank end = open).
+    Start = first start, end = latest end (blank if any is blank); other columns come from the
+    record's latest row (e.g. the current category), ``_id`` and ``_row`` from its first.
+    """
+    if rows.empty:
+        return rows.assign(_members=pd.Series(dtype="Int64"))
+    far = np.datetime64("2262-01-01", "ns")
+    f = rows.sort_values([*by, "start_date"], kind="stable").reset_index(drop=True)
+    end = f["end_date"].to_numpy(dtype="datetime64[ns]")
+    end = np.where(np.isnat(end), far, end)
+    keys = f.groupby(list(by), sort=False, dropna=False).ngroup()
+    same = (keys == keys.shift()).to_numpy()
+    cummax = pd.Series(end).groupby(keys.to_numpy()).cummax().to_numpy()
+    prev_max = np.roll(cummax, 1)
+    start = f["start_date"].to_numpy(dtype="datetime64[ns]")
+    touches = same & (start <= prev_max + np.timedelta64(1, "D"))
+    touches[0] = False
+    group = np.cumsum(~touches)
+    g = pd.Series(group)
+    first = f.groupby(group, sort=False).head(1).index
+    last = g.drop_duplicates(keep="last").index
+    out = f.loc[last].copy().reset_index(drop=True)
+    out["start_date"] = f.loc[first, "start_date"].to_numpy()
+    max_end = pd.Series(end).groupby(group).max().to_numpy()
+    out["end_date"] = pd.Series(np.where(max_end == far, np.datetime64("NaT"), max_end),
+                                dtype="datetime64[ns]").to_numpy()
+    out[ID] = f.loc[first, ID].to_numpy()
+    out["_row"] = f.loc[first, "_row"].to_numpy()
+    out["_members"] = g.value_counts(sort=False).sort_index().to_numpy()
+    return out
+
+
+def merge_placements(rows: pd.DataFrame) -> pd.DataFrame:
+    """Each row is a placement, unless ``carer_id`` is given: touching rows with the same
+    carer are one placement."""
+    if "carer_id" not in rows.columns or rows["carer_id"].isna().all():
+        return rows
+    with_carer = rows[rows["carer_id"].notna()]
+    merged = continuous(with_carer, by=("child_id", "carer_id"))
+    rest = rows[rows["carer_id"].isna()]
+    return pd.concat([merged, rest], ignore_index=True)
+
+
+def month_slice(p: Prepared, name: str, column: str, first: date, last: date) -> pd.DataFrame:
+    """Rows of ``name`` whose ``column`` falls in [first, last] (binary search on a sorted copy)."""
+    f, values = p.sorted_by(name, column)
+    lo = np.searchsorted(values, np.datetime64(first, "ns"), side="left")
+    hi = np.searchsorted(values, np.datetime64(last, "ns"), side="right")
+    return f.iloc[lo:hi]
+
+
+def open_at(f: pd.DataFrame, at: date, start: str = "start_date",
+            end: str = "end_date") -> pd.Series:
+    """Open at a date: start <= at and (end blank or end > at)."""
+    t = pd.Timestamp(at)
+    return (f[start] <= t) & (f[end].isna() | (f[end] > t))
+
+
+def overlaps(f: pd.DataFrame, w1: date, w2: date, start: str = "start_date",
+             end: str = "end_date") -> pd.Series:
+    """Overlaps [w1, w2]: start <= w2 and (end blank or end >= w1)."""
+    return (f[start] <= pd.Timestamp(w2)) & (f[end].isna() | (f[end] >= pd.Timestamp(w1)))

@@ -1,0 +1,27 @@
+"""The team a record counts under for ``--by team``: the team of the child's allocation open at
+the record's reference date (the date that places it in M, or ME for snapshots); with
+overlapping allocations the one that started last; none = "unallocated"."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .frames import Prepared
+
+UNALLOCATED = "unallocated"
+
+
+def teams_at(p: Prepared, child_ids: pd.Series, ref_dates: np.ndarray) -> np.ndarray:
+    """One team name per (child, reference date) pair."""
+    out = np.full(len(child_ids), UNALLOCATED, dtype=object)
+    if not p.extract.has("allocations") or len(child_ids) == 0:
+        return out
+    alloc = p.frame("allocations")[["child_id", "team", "start_date", "end_date"]]
+    left = pd.DataFrame({"child_id": child_ids.to_numpy(), "_at": ref_dates,
+                         "_i": np.arange(len(child_ids))})
+    m = left.merge(alloc, on="child_id")
+    live = m[(m["start_date"] <= m["_at"]) & (m["end_date"].isna() | (m["end_date"] > m["_at"]))]
+    live = live.sort_values(["_i", "start_date"], kind="stable").drop_duplicates("_i", keep="last")
+    out[live["_i"].to_numpy()] = live["team"].astype(str).to_numpy()
+    return out
