@@ -1,0 +1,159 @@
+"""``cfcs-qa kpis`` and ``cfcs-qa explain``: the KPI set for a month, and the cases behind one
+figure. Thin: parse options, load the extract, call the engine, render, exit."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from ..errors import UserError
+from .common import (
+    AsOfOpt,
+    ConfigOpt,
+    DataOpt,
+    MonthOpt,
+    OutputOpt,
+    as_of_date,
+    choose,
+    emit,
+    resolve_data,
+    resolve_month,
+    warn,
+)
+
+FORMATS = ("table", "json", "csv", "xlsx", "md")
+EXPLAIN_FORMATS = ("table", "json")
+
+
+def register(app: typer.Typer) -> None:
+    app.command(
+        "kpis",
+        help="The 31 KPIs for the month, with RAG, previous month, direction and England "
+        "comparators. Example: cfcs-qa kpis --month 2026-10 --by team --format xlsx "
+        "--output kpis-2026-10.xlsx",
+    )(kpis_command)
+    app.command(
+        "explain",
+        help="The cases behind one KPI figure (number or id): each record, in or out of the "
+        "numerator, not yet due or left out, with its dates and the rule that decided it. "
+        "Example: cfcs-qa explain 7 --month 2026-10",
+    )(explain_command)
+
+
+def _load(data: Path | None, config: Path | None, as_of: str | None) -> tuple[Any, Any, Any]:
+    from datetime import date
+
+    from ..config import load_settings
+    from ..ingest import load
+    from .main import global_config
+
+    settings = load_settings(config or global_config())
+    when: date = as_of_date(as_of)
+    source = resolve_data(data, settings)
+    extract = load(source.path, settings, when, synthetic=source.synthetic)
+    return settings, extract, when
+
+
+def kpis_command(
+    data: DataOpt = None,
+    config: ConfigOpt = None,
+    as_of: AsOfOpt = None,
+    month: MonthOpt = None,
+    period: Annotated[str, typer.Option("--period", help="month or r12 (rolling 12 months: "
+                                        "event KPIs pooled, snapshots at month end).")] = "month",
+    by: Annotated[str | None, typer.Option("--by", help="team: split each KPI by the team "
+                                           "holding the case.")] = None,
+    history: Annotated[int, typer.Option("--history", min=0, max=120,
+                                         help="Add the N months ending --month.")] = 0,
+    with_ids: Annotated[bool, typer.Option(
+        "--with-ids", help="Add the record or child ids behind each numerator and denominator "
+        "(JSON).")] = False,
+    fmt: Annotated[str | None, typer.Option(
+        "--format", help="table, json, csv, xlsx or md.")] = None,
+    output: OutputOpt = None,
+    fail_on_red: Annotated[bool, typer.Option("--fail-on-red", help="Exit 1 if any KPI is "
+                                              "red.")] = False,
+) -> None:
+    from datetime import date
+
+    from ..kpi import compute_kpis
+
+    chosen = choose(fmt, FORMATS)
+    if period not in ("month", "r12"):
+        raise UserError(f"--period {period!r} is not one of: month, r12.")
+    if by not in (None, "team"):
+        raise UserError(f"--by {by!r} is not supported; the one split is --by team.")
+    if chosen == "xlsx" and output is None:
+        raise UserError("--format xlsx writes a workbook: give --output FILE.xlsx.")
+    settings, extract, when = _load(data, config, as_of)
+    year, mon = resolve_month(month, when)
+    report = compute_kpis(extract, settings, date(year, mon, 1), as_of=when, period=period,
+                          by_team=by == "team", history=history)
+    doc = report.to_dict(with_ids=with_ids)
+    if report.provisional:
+        warn(f"PROVISIONAL: {doc['month']} ends after the extract date ({doc['as_of']}).")
+    private = with_ids or by == "team"
+    _render(doc, chosen, output, private)
+    if fail_on_red and any(k["rag"] == "red" for k in doc["kpis"]):
+        raise typer.Exit(1)
+
+
+def _render(doc: dict[str, Any], chosen: str, output: Path | None, private: bool) -> None:
+    if chosen == "json":
+        emit(json.dumps(doc, indent=2, ensure_ascii=False), output, private=private)
+    elif chosen == "csv":
+        from ..reporting.kpi_csv import kpi_csv
+
+        emit(kpi_csv(doc), output, private=private)
+    elif chosen == "md":
+        from ..reporting.kpi_md import kpi_markdown
+
+        emit(kpi_markdown(doc), output, private=private)
+    elif chosen == "xlsx":
+        from ..fileio import write_bytes
+        from ..reporting.kpi_xlsx import kpi_xlsx
+
+        assert output is not None
+        write_bytes(output, kpi_xlsx(doc), private=private)
+    else:
+        from ..reporting.kpi_table import kpi_renderables, kpi_text
+
+        if output is not None:
+            emit(kpi_text(doc), output, private=private)
+            return
+        from rich.console import Console
+
+        console = Console(file=sys.stdout)
+        for item in kpi_renderables(doc):
+            console.print(item)
+
+
+def explain_command(
+    kpi: Annotated[str, typer.Argument(help="KPI number (1-31) or id, e.g. 7 or "
+                                       "referral_decisions_1wd.")],
+    data: DataOpt = None,
+    config: ConfigOpt = None,
+    as_of: AsOfOpt = None,
+    month: MonthOpt = None,
+    fmt: Annotated[str | None, typer.Option("--format", help="table or json.")] = None,
+    output: OutputOpt = None,
+) -> None:
+    from datetime import date
+
+    from ..kpi import explain_kpi
+
+    chosen = choose(fmt, EXPLAIN_FORMATS)
+    settings, extract, when = _load(data, config, as_of)
+    year, mon = resolve_month(month, when)
+    doc = explain_kpi(extract, settings, kpi, date(year, mon, 1), as_of=when)
+    doc["synthetic"] = bool(extract.synthetic)
+    if chosen == "json":
+        emit(json.dumps(doc, indent=2, ensure_ascii=False), output)
+        return
+    from ..reporting.kpi_explain import explain_text
+
+    emit(explain_text(doc), output)

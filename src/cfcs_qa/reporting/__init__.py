@@ -1,0 +1,1 @@
+"""Reports: context builders (plain data) and renderers (Markdown/HTML via Jinja, Excel via openpyxl)."""

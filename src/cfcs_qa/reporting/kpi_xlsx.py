@@ -1,0 +1,43 @@
+"""The KPI report as an Excel workbook: one sheet of KPIs (with team, band and history rows),
+banners on top, every cell through ``safe_cell``."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from ..fileio import safe_cell
+from .kpi_format import banners, title_line
+from .kpi_rows import COLUMNS, kpi_rows
+
+RAG_FILL = {"green": "C6EFCE", "amber": "FFEB9C", "red": "FFC7CE"}
+
+
+def kpi_xlsx(report: dict[str, Any]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "KPIs"
+    for line in [*banners(report), title_line(report)]:
+        ws.append([safe_cell(line)])
+        ws.cell(row=ws.max_row, column=1).font = Font(bold=True)
+    ws.append(list(COLUMNS))
+    header_row = ws.max_row
+    for cell in ws[header_row]:
+        cell.font = Font(bold=True)
+    rag_col = COLUMNS.index("rag") + 1
+    for row in kpi_rows(report):
+        ws.append([safe_cell(row.get(c)) for c in COLUMNS])
+        rag = row.get("rag")
+        if rag in RAG_FILL:
+            ws.cell(row=ws.max_row, column=rag_col).fill = PatternFill(
+                "solid", start_color=RAG_FILL[rag], end_color=RAG_FILL[rag])
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+    for letter, width in (("E", 50), ("F", 32), ("U", 60)):
+        ws.column_dimensions[letter].width = width
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
