@@ -33,13 +33,13 @@ def final_grades(conn: Connection, allocation_ids: Iterable[str]) -> dict[str, d
     "dispute_grade"}} for each id (three queries, whatever the number of ids)."""
     ids = sorted(set(allocation_ids))
     auditor = dict(conn.execute(select(s.audits.c.allocation_id, s.audits.c.grade).where(
-        and_(s.audits.c.allocation_id.in_(ids), s.audits.c.current.is_(True)))).tuples().all())
+        and_(s.audits.c.allocation_id.in_(ids), s.audits.c.current.is_(True)))).all())
     moderated: dict[str, str] = {}
     for aid, grade in conn.execute(
         select(s.moderations.c.allocation_id, s.moderations.c.grade)
         .where(and_(s.moderations.c.allocation_id.in_(ids), s.moderations.c.current.is_(True)))
         .order_by(s.moderations.c.id)
-    ).tuples():
+    ):
         moderated[aid] = grade
     disputed: dict[str, str] = {}
     for aid, grade in conn.execute(
@@ -47,7 +47,7 @@ def final_grades(conn: Connection, allocation_ids: Iterable[str]) -> dict[str, d
         .where(and_(s.disputes.c.allocation_id.in_(ids), s.disputes.c.outcome.is_not(None),
                     s.disputes.c.grade_after.is_not(None)))
         .order_by(s.disputes.c.decided_on, s.disputes.c.id)
-    ).tuples():
+    ):
         disputed[aid] = grade
     out = {}
     for aid in ids:

@@ -52,7 +52,7 @@ def _month_audits(conn: Connection, month: str) -> tuple[list[dict[str, Any]],
         select(s.audits.c.allocation_id, s.audits.c.grade)
         .join(s.allocations, s.allocations.c.allocation_id == s.audits.c.allocation_id)
         .where(and_(s.allocations.c.month == month, s.audits.c.current.is_(True)))
-    ).tuples().all())
+    ).all())
     live = [a for a in allocs if a["state"] not in ("withdrawn", "replaced")]
     views = {a["allocation_id"]: _audit_view(a, grades.get(a["allocation_id"])) for a in live}
     return allocs, views

@@ -76,7 +76,7 @@ def _scores(conn: Connection, allocation_id: str) -> dict[str, str | None]:
         select(s.audit_scores.c.standard_id, s.audit_scores.c.score)
         .join(s.audits, s.audits.c.id == s.audit_scores.c.audit_id)
         .where(and_(s.audits.c.allocation_id == allocation_id, s.audits.c.current.is_(True)))
-    ).tuples().all())
+    ).all())
 
 
 def reaudit_comparison(conn: Connection, allocation_id: str) -> dict[str, Any]:
