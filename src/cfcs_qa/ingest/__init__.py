@@ -1,12 +1,40 @@
-"""Reading a site's extract into typed frames plus findings (``docs/data-contract.md``)."""
+"""Reading a site's extract into typed frames plus findings (``docs/data-contract.md``).
 
+Importing this package stays light (no pandas): ``load`` defers to ``ingest.loader``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .cache import default_cache_dir
 from .model import Extract, TableReport
+from .report import finding_places, validation_report
 
-__all__ = ["Extract", "TableReport", "load"]
+if TYPE_CHECKING:
+    from ..config import Settings
+
+__all__ = [
+    "Extract",
+    "TableReport",
+    "default_cache_dir",
+    "finding_places",
+    "load",
+    "validation_report",
+]
 
 
-def load(*args, **kwargs):  # type: ignore[no-untyped-def]
+def load(
+    path: Path,
+    settings: Settings,
+    as_of: date,
+    *,
+    synthetic: bool = False,
+    cache_dir: Path | None = None,
+) -> Extract:
     """See :func:`cfcs_qa.ingest.loader.load`."""
     from .loader import load as _load
 
-    return _load(*args, **kwargs)
+    return _load(path, settings, as_of, synthetic=synthetic, cache_dir=cache_dir)

@@ -43,6 +43,9 @@ class Extract:
     as_of: date
     synthetic: bool = False
     source: str = ""
+    child_of_row: dict[str, dict[int, str]] = field(default_factory=dict)
+    """Per table, row -> child_id of the rows that have findings (to place each finding with
+    the child's team in the cleansing workbook). Identifiers only, never names."""
 
     def has(self, name: str) -> bool:
         return name in self.tables

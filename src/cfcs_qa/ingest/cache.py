@@ -1,0 +1,164 @@
+"""A cache of validated extracts, so the second run on the same files is fast.
+
+An entry is a folder named by a key: the SHA-256 of the loader's version, the settings that
+change what is loaded (the site maps), the extract date, the synthetic flag, the data path and
+the content hash of every file read. It holds one Parquet file per table and ``meta.json``
+(reports, findings, child ids of rows with findings: no names, which are never loaded).
+``manifest.json`` records the SHA-256 of every file of the entry, and ``manifest.sha256`` the
+manifest's own hash; an entry whose files do not match is deleted, never served. The cache
+folder is owner-only (0700, files 0600); a folder others can read is not used. No pickle.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import stat
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from ..config import Settings
+from ..fileio import private_dir
+from ..findings import Finding
+from .model import Extract, TableReport
+from .sources import Layout
+
+LOADER_VERSION = "1"
+CACHE_ENV = "CFCS_QA_CACHE"
+DEFAULT_CACHE_DIR = ".cfcs-qa-cache"
+KEEP_ENTRIES = 4
+
+
+def default_cache_dir() -> Path:
+    """``$CFCS_QA_CACHE``, else ``.cfcs-qa-cache/`` in the working folder."""
+    env = os.environ.get(CACHE_ENV)
+    return Path(env).expanduser() if env else Path.cwd() / DEFAULT_CACHE_DIR
+
+
+def _file_hash(path: Path) -> str:
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
+def key_for(layout: Layout, settings: Settings, as_of: dt.date, synthetic: bool) -> str:
+    maps = settings.model_dump(include={"tables", "header_rows", "columns", "values", "teams"})
+    h = hashlib.sha256()
+    h.update(json.dumps({
+        "version": LOADER_VERSION, "maps": maps, "as_of": as_of.isoformat(),
+        "synthetic": synthetic, "path": str(layout.path.resolve()), "kind": layout.kind,
+        "tables": {t: loc.name for t, loc in sorted(layout.tables.items())},
+    }, sort_keys=True).encode())
+    files = sorted({loc.path for loc in layout.tables.values()})
+    for path in files:
+        h.update(path.name.encode() + b"\0" + _file_hash(path).encode())
+    return h.hexdigest()
+
+
+def _usable(root: Path) -> bool:
+    """The cache folder exists (or was just made) owner-only and owned by us."""
+    try:
+        private_dir(root)
+        info = root.stat()
+    except OSError:
+        return False
+    return info.st_uid == os.getuid() and not info.st_mode & (stat.S_IRWXG | stat.S_IRWXO)
+
+
+def fetch(root: Path, key: str) -> Extract | None:
+    entry = root / key
+    if not entry.is_dir() or not _usable(root):
+        return None
+    try:
+        manifest_bytes = (entry / "manifest.json").read_bytes()
+        recorded = (entry / "manifest.sha256").read_text().strip()
+        if hashlib.sha256(manifest_bytes).hexdigest() != recorded:
+            raise ValueError("manifest altered")
+        manifest: dict[str, str] = json.loads(manifest_bytes)
+        for name, digest in manifest.items():
+            if _file_hash(entry / name) != digest:
+                raise ValueError(f"{name} altered")
+        on_disk = {p.relative_to(entry).as_posix() for p in entry.rglob("*") if p.is_file()}
+        if on_disk - set(manifest) - {"manifest.json", "manifest.sha256"}:
+            raise ValueError("unexpected files")
+        extract = _read_entry(entry)
+    except (OSError, ValueError, KeyError, TypeError) as _exc:
+        shutil.rmtree(entry, ignore_errors=True)
+        return None
+    with contextlib.suppress(OSError):
+        os.utime(entry)
+    return extract
+
+
+def _read_entry(entry: Path) -> Extract:
+    import pandas as pd
+
+    meta = json.loads((entry / "meta.json").read_text(encoding="utf-8"))
+    tables = {name: pd.read_parquet(entry / f"{name}.parquet") for name in meta["tables"]}
+    return Extract(
+        tables=tables,
+        reports={r["table"]: TableReport(**r) for r in meta["reports"]},
+        findings=[Finding(**f) for f in meta["findings"]],
+        as_of=dt.date.fromisoformat(meta["as_of"]),
+        synthetic=bool(meta["synthetic"]),
+        source=meta["source"],
+        child_of_row={t: {int(r): c for r, c in rows.items()}
+                      for t, rows in meta["child_of_row"].items()},
+    )
+
+
+def store(root: Path, key: str, extract: Extract) -> None:
+    """Write the entry (best effort: a cache that cannot be written is simply not used)."""
+    if not _usable(root):
+        return
+    entry = root / key
+    tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=root))
+    try:
+        manifest: dict[str, str] = {}
+        for name, frame in extract.tables.items():
+            target = tmp / f"{name}.parquet"
+            frame.to_parquet(target, index=False, engine="pyarrow")
+            manifest[target.name] = ""
+        meta = _meta(extract)
+        (tmp / "meta.json").write_text(json.dumps(meta, sort_keys=True), encoding="utf-8")
+        manifest["meta.json"] = ""
+        for name in manifest:
+            os.chmod(tmp / name, 0o600)
+            manifest[name] = _file_hash(tmp / name)
+        manifest_bytes = json.dumps(manifest, sort_keys=True).encode()
+        (tmp / "manifest.json").write_bytes(manifest_bytes)
+        (tmp / "manifest.sha256").write_text(hashlib.sha256(manifest_bytes).hexdigest() + "\n")
+        for name in ("manifest.json", "manifest.sha256"):
+            os.chmod(tmp / name, 0o600)
+        if entry.exists():
+            shutil.rmtree(entry, ignore_errors=True)
+        os.replace(tmp, entry)
+    except OSError:
+        shutil.rmtree(tmp, ignore_errors=True)
+        return
+    _prune(root)
+
+
+def _meta(extract: Extract) -> dict[str, Any]:
+    return {
+        "version": LOADER_VERSION,
+        "tables": sorted(extract.tables),
+        "reports": [vars(r) for r in extract.reports.values()],
+        "findings": [f.to_dict() for f in extract.findings],
+        "as_of": extract.as_of.isoformat(),
+        "synthetic": extract.synthetic,
+        "source": extract.source,
+        "child_of_row": {t: {str(r): c for r, c in rows.items()}
+                         for t, rows in extract.child_of_row.items()},
+    }
+
+
+def _prune(root: Path) -> None:
+    entries = [p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")]
+    entries.sort(key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in entries[KEEP_ENTRIES:]:
+        shutil.rmtree(old, ignore_errors=True)

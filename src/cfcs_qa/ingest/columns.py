@@ -1,0 +1,138 @@
+"""Typing one table's columns: values maps, then each column read as its contract type.
+
+Every column keeps its trimmed text (what a finding shows) beside its typed value. Errors
+(``invalid-date``, ``invalid-boolean``, ``invalid-number``, ``unknown-code``,
+``missing-value``) mark rows for rejection; they are collected, never raised.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..config import Settings
+from ..contract import Column, Table
+from . import parsers
+from .headers import normalise
+from .sink import Sink, fixed, quoted
+from .uniques import Encoded, key_text, map_text, parse_column
+
+NAT = np.datetime64("NaT", "D")
+
+
+@dataclass
+class Typed:
+    """A table's columns after typing; arrays are aligned with the table's rows."""
+
+    n: int
+    text: dict[str, pa.Array] = field(default_factory=dict)
+    """Trimmed text per column (null = blank), after the site's values map."""
+    strings: dict[str, pa.Array] = field(default_factory=dict)
+    """key / text / enum / code columns, canonical spelling (null when blank or invalid)."""
+    dates: dict[str, np.ndarray] = field(default_factory=dict)
+    """datetime64[D] (NaT when blank or invalid)."""
+    flags: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    """bool columns: (values, missing mask)."""
+    numbers: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    """int columns: (values, missing mask)."""
+
+
+def value_map(settings: Settings, table: str, column: str) -> dict[str, str] | None:
+    mapping = settings.values.get(table, {}).get(column)
+    if not mapping:
+        return None
+    return {str(k).strip().casefold(): str(v).strip() for k, v in mapping.items()}
+
+
+def type_columns(
+    table: Table, text: dict[str, pa.Array], settings: Settings, sink: Sink, reject: np.ndarray
+) -> Typed:
+    """Type every present column; mark rejected rows in ``reject`` (in place)."""
+    n = len(reject)
+    typed = Typed(n=n)
+    for name, arr in text.items():
+        column = table.column(name)
+        mapping = value_map(settings, table.name, name)
+        if mapping is not None:
+            arr = map_text(arr, partial(_mapped, mapping))
+        if column.type == "key":
+            arr = key_text(arr)
+        typed.text[name] = arr
+        _type_one(column, arr, typed, sink, reject)
+        if column.required:
+            missing = np.asarray(pc.is_null(arr).to_numpy(zero_copy_only=False))
+            if missing.any():
+                positions = np.flatnonzero(missing)
+                sink.add("missing-value", "error", name, positions, None,
+                         fixed(f"{name} is required but blank"))
+                reject[positions] = True
+    return typed
+
+
+def _mapped(mapping: dict[str, str], value: str) -> str | None:
+    out = mapping.get(value.casefold(), value)
+    return out or None
+
+
+def _type_one(column: Column, arr: pa.Array, typed: Typed, sink: Sink, reject: np.ndarray) -> None:
+    name = column.name
+    if column.type in ("key", "text"):
+        typed.strings[name] = arr
+        return
+    if column.type in ("enum", "code"):
+        upper = column.type == "code"
+        enc, values, reasons = parse_column(
+            arr, lambda t: parsers.parse_choice(_choice_text(t, upper), column.values, upper)
+        )
+        _report(sink, reject, "unknown-code", name, enc, reasons, arr,
+                lambda v, r: f"{quoted(v)} is {r}")
+        typed.strings[name] = enc.spread_text(values)
+    elif column.type == "bool":
+        enc, values, reasons = parse_column(arr, parsers.parse_bool)
+        _report(sink, reject, "invalid-boolean", name, enc, reasons, arr,
+                lambda v, r: f"{quoted(v)} is not yes or no ({r})")
+        flag = enc.spread([bool(v) for v in values], False, dtype=bool)
+        missing = enc.spread([v is None for v in values], True, dtype=bool)
+        typed.flags[name] = (flag, missing)
+    elif column.type == "int":
+        enc, values, reasons = parse_column(arr, parsers.parse_int)
+        _report(sink, reject, "invalid-number", name, enc, reasons, arr,
+                lambda v, r: f"{quoted(v)} is {r}")
+        number = enc.spread([v or 0 for v in values], 0, dtype=np.int64)
+        missing = enc.spread([v is None for v in values], True, dtype=bool)
+        typed.numbers[name] = (number, missing)
+    elif column.type == "date":
+        enc, values, reasons = parse_column(arr, parsers.parse_date)
+        _report(sink, reject, "invalid-date", name, enc, reasons, arr,
+                lambda v, r: f"{quoted(v)} is not a date ({r})")
+        typed.dates[name] = enc.spread([_day(v) for v in values], NAT, dtype="datetime64[D]")
+
+
+def _choice_text(text: str, upper: bool) -> str:
+    # "Early Help" reads as early_help, like a header; codes such as PN1 are left as written.
+    return text if upper else normalise(text)
+
+
+def _day(value: dt.date | None) -> Any:
+    return NAT if value is None else np.datetime64(value, "D")
+
+
+def _report(
+    sink: Sink, reject: np.ndarray, code: str, column: str, enc: Encoded,
+    reasons: list[str | None], arr: pa.Array, message: Any,
+) -> None:
+    bad_uniques = [r is not None for r in reasons]
+    if not any(bad_uniques):
+        return
+    bad = enc.spread(bad_uniques, False, dtype=bool)
+    positions = np.flatnonzero(bad)
+    reason_of = dict(zip(enc.uniques, reasons, strict=True))
+    sink.add(code, "error", column, positions, arr,
+             lambda v: message(v, reason_of.get(v or "", "")))
+    reject[positions] = True

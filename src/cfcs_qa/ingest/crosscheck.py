@@ -1,0 +1,141 @@
+"""Checks across tables, on accepted rows; all are warnings (the rows are kept).
+
+Reference sets (children, plans, enquiries, staff) are every valid id the referenced table's
+file holds, rejected rows included: an orphan means "not in the file", not "in the file but
+with a bad date elsewhere on its row".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..contract import ROW, TABLES
+from ..findings import Finding, Level
+from .sink import quoted
+
+REFERENCES = (
+    ("cin_reviews", "plan_id", "cin_plans"),
+    ("cp_conferences", "enquiry_id", "s47_enquiries"),
+    ("allocations", "worker_id", "staff"),
+)
+
+Found = tuple[Finding, str | None]
+"""A finding and the child_id of its row (None when the row has none)."""
+
+
+def cross_checks(frames: dict[str, pd.DataFrame], ids: dict[str, pa.Array]) -> list[Found]:
+    out: list[Found] = []
+    children = ids.get("children")
+    for name, frame in frames.items():
+        if name != "children" and "child_id" in frame and children is not None:
+            out += _orphans(name, frame, "child_id", children, "orphan-child", "children")
+    for name, column, target in REFERENCES:
+        if name in frames and target in ids:
+            out += _orphans(name, frames[name], column, ids[target], "orphan-reference", target)
+    if "allocations" in frames:
+        out += overlapping_allocations(frames["allocations"])
+    if "children" in frames:
+        out += before_birth(frames)
+    if "staff" in frames and "allocations" in frames:
+        out += unknown_teams(frames["staff"], frames["allocations"])
+    return out
+
+
+def _emit(
+    code: str, level: Level, table: str, frame: pd.DataFrame, mask: np.ndarray, column: str,
+    values: pd.Series, message: Callable[[str | None, int], str],
+) -> list[Found]:
+    positions = np.flatnonzero(mask)
+    if len(positions) == 0:
+        return []
+    rows = frame[ROW].to_numpy()[positions].tolist()
+    shown = values.iloc[positions].tolist()
+    child = (
+        frame["child_id"].iloc[positions].tolist() if "child_id" in frame else [None] * len(rows)
+    )
+    found: list[Found] = []
+    for i, (row, value, kid) in enumerate(zip(rows, shown, child, strict=True)):
+        text = None if value is None or value is pd.NA or value != value else str(value)
+        finding = Finding.make(code, level, message(text, int(positions[i])), table=table,
+                               row=row, column=column, value=text)
+        found.append((finding, kid if isinstance(kid, str) else None))
+    return found
+
+
+def _orphans(
+    table: str, frame: pd.DataFrame, column: str, known: pa.Array, code: str, target: str
+) -> list[Found]:
+    values = pa.array(frame[column], type=pa.string())
+    missing = pc.and_(pc.is_valid(values), pc.invert(pc.is_in(values, value_set=known)))
+    mask = np.asarray(missing.to_numpy(zero_copy_only=False), dtype=bool)
+    return _emit(code, "warning", table, frame, mask, column, frame[column],
+                 lambda v, _p: f"{column} {quoted(v)} is not in {target}")
+
+
+def overlapping_allocations(frame: pd.DataFrame) -> list[Found]:
+    """Two allocations of one child open on the same day. A same-day handover (one ends the
+    day the next starts) is not an overlap. Reported on the later-starting allocation."""
+    if len(frame) < 2:
+        return []
+    order = frame.sort_values(["child_id", "start_date", ROW], kind="stable")
+    child = order["child_id"]
+    end = order["end_date"].fillna(pd.Timestamp.max)
+    running = end.groupby(child, sort=False).cummax()
+    open_until = running.groupby(child, sort=False).shift(1)
+    holder = order[ROW].where(end == running).groupby(child, sort=False).ffill()
+    holder_before = holder.groupby(child, sort=False).shift(1)
+    overlap = (order["start_date"] < open_until).to_numpy(dtype=bool, na_value=False)
+    if not overlap.any():
+        return []
+    index = order.index.to_numpy()[overlap]
+    mask = np.zeros(len(frame), dtype=bool)
+    mask[index] = True
+    other = dict(zip(index.tolist(), holder_before.to_numpy()[overlap].tolist(), strict=True))
+    start_text = frame["start_date"].dt.strftime("%Y-%m-%d")
+    return _emit(
+        "overlapping-allocation", "warning", "allocations", frame, mask, "start_date", start_text,
+        lambda v, p: f"allocation starting {v} begins while the allocation on row "
+        f"{int(other[p])} is still open",
+    )
+
+
+def before_birth(frames: dict[str, pd.DataFrame]) -> list[Found]:
+    """Records dated (by their first start/event date) before the child's date of birth."""
+    children = frames["children"]
+    births = children.dropna(subset=["date_of_birth"]).drop_duplicates("child_id")
+    if births.empty:
+        return []
+    birth_of = pd.Series(births["date_of_birth"].to_numpy(), index=births["child_id"].to_numpy())
+    out: list[Found] = []
+    for name, frame in frames.items():
+        table = TABLES[name]
+        if name == "children" or "child_id" not in frame or not table.start_dates or not len(frame):
+            continue
+        column = table.start_dates[0]
+        encoded = pc.dictionary_encode(pa.array(frame["child_id"], type=pa.string()))
+        born = birth_of.reindex(encoded.dictionary.to_pylist()).to_numpy()
+        born = np.append(born, np.datetime64("NaT")).astype(frame[column].dtype)
+        codes = encoded.indices.fill_null(len(born) - 1).to_numpy(zero_copy_only=False)
+        mask = frame[column].to_numpy() < born[codes]
+        text = frame[column].dt.strftime("%Y-%m-%d")
+        out += _emit("before-birth", "warning", name, frame, mask, column, text,
+                     _before_birth_message(column))
+    return out
+
+
+def _before_birth_message(column: str) -> Callable[[str | None, int], str]:
+    return lambda value, _pos: f"{column} {value} is before the child's date of birth"
+
+
+def unknown_teams(staff: pd.DataFrame, allocations: pd.DataFrame) -> list[Found]:
+    known = {t.casefold() for t in allocations["team"].dropna().unique()}
+    teams = staff["team"]
+    lowered = teams.str.casefold()
+    mask = (teams.notna() & ~lowered.isin(known)).to_numpy(dtype=bool, na_value=False)
+    return _emit("unknown-team", "warning", "staff", staff, mask, "team", teams,
+                 lambda v, _p: f"team {quoted(v)} matches no team in allocations")

@@ -1,0 +1,192 @@
+"""Reading one CSV file fast, with the line each record starts on.
+
+pyarrow parses; a numpy scan of the bytes finds where each record starts (newlines inside
+quotes do not end a record, but they do count as lines). When the two disagree (stray quotes
+inside unquoted fields, old Mac line endings) the file is parsed again with Python's csv
+module, which is slower but exact. Files are UTF-8 (with or without BOM) or Windows-1252.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from ..errors import DataError
+from .raw import Header, RawTable
+
+_BOM = b"\xef\xbb\xbf"
+
+
+def read_bytes(path: Path) -> bytes:
+    """The file as UTF-8 bytes (BOM removed); DataError when it is not a text file."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DataError(f"Could not read {path}: {exc.strerror or exc}.") from None
+    if data.startswith(_BOM):
+        data = data[3:]
+    if b"\x00" in data:
+        hint = " It looks like an Excel workbook renamed .csv;" if data[:2] == b"PK" else ""
+        raise DataError(
+            f"{path} is not a CSV file (it holds binary data).{hint} Export the report as "
+            "CSV (UTF-8 or Windows-1252), or give the .xlsx workbook itself as --data."
+        )
+    if data.isascii():
+        return data
+    try:
+        data.decode("utf-8")
+        return data
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252").encode("utf-8")
+    except UnicodeDecodeError:
+        raise DataError(
+            f"{path} is neither UTF-8 nor Windows-1252 text. Save it again as 'CSV UTF-8' "
+            "and run again."
+        ) from None
+
+
+class CsvFile:
+    """A CSV file opened for reading: the header first, then the columns asked for."""
+
+    def __init__(self, path: Path, header_rows: int) -> None:
+        self.path = path
+        self._data = read_bytes(path)
+        self.empty = not self._data or self._data.isspace()
+        self.header: Header | None = None
+        self._body_start = 0
+        self._lines: np.ndarray | None = None  # start line of each data record (non-empty)
+        self._quoted_newlines = False
+        if not self.empty:
+            self._find_header(header_rows)
+
+    # -- locating records -------------------------------------------------------------
+    def _find_header(self, header_rows: int) -> None:
+        data = self._data
+        starts, lines, ends, empty, self._quoted_newlines = _records(data)
+        index = header_rows
+        while index < len(starts) and (empty[index] or data[starts[index]:ends[index]].isspace()):
+            index += 1
+        if index >= len(starts):
+            self.empty = True
+            return
+        text = data[starts[index]:ends[index]].decode("utf-8").rstrip("\r")
+        cells = next(csv.reader(io.StringIO(text, newline="")), [])
+        self.header = Header(cells=cells, row=int(lines[index]))
+        self._body_start = min(int(ends[index]) + 1, len(data))
+        body = ~empty[index + 1 :]
+        self._lines = lines[index + 1 :][body]
+
+    # -- reading ----------------------------------------------------------------------
+    def read(self, positions: list[int]) -> RawTable:
+        assert self.header is not None and self._lines is not None
+        width = len(self.header.cells)
+        try:
+            table = self._read_arrow(positions, width)
+        except pa.ArrowInvalid:
+            table = None
+        if table is None:
+            return self._read_python(positions, width)
+        return table
+
+    def _read_arrow(self, positions: list[int], width: int) -> RawTable | None:
+        assert self._lines is not None
+        names = [f"f{i}" for i in range(width)]
+        invalid: list[tuple[int, int]] = []
+        blank_invalid: list[int] = []
+
+        def on_invalid(row: pacsv.InvalidRow) -> str:
+            if not row.text.strip():
+                blank_invalid.append(row.number)  # a line of spaces: not a record
+            else:
+                invalid.append((row.number, row.actual_columns))
+            return "skip"
+
+        buffer = pa.py_buffer(self._data)[self._body_start :]
+        table = pacsv.read_csv(
+            buffer,
+            read_options=pacsv.ReadOptions(column_names=names, use_threads=False),
+            parse_options=pacsv.ParseOptions(
+                newlines_in_values=self._quoted_newlines, invalid_row_handler=on_invalid
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types={n: pa.string() for n in names},
+                include_columns=[names[p] for p in positions],
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+        lines = self._lines
+        if table.num_rows + len(invalid) + len(blank_invalid) != len(lines):
+            return None  # pyarrow and the line scan disagree: use the exact, slower path
+        if invalid or blank_invalid:
+            skipped = np.array([n for n, _ in invalid] + blank_invalid, dtype=np.int64) - 1
+            keep = np.ones(len(lines), dtype=bool)
+            keep[skipped] = False
+            rows = lines[keep]
+        else:
+            rows = lines
+        columns = {p: table.column(names[p]).combine_chunks() for p in positions}
+        malformed = [(int(lines[n - 1]), actual) for n, actual in invalid]
+        return RawTable(columns=columns, rows=rows, expected_fields=width, malformed=malformed)
+
+    def _read_python(self, positions: list[int], width: int) -> RawTable:
+        assert self.header is not None
+        text = self._data[self._body_start :].decode("utf-8")
+        reader = csv.reader(io.StringIO(text, newline=""))
+        first_line = self.header.row + 1
+        values: list[list[str]] = [[] for _ in positions]
+        rows: list[int] = []
+        malformed: list[tuple[int, int]] = []
+        line = first_line
+        try:
+            for record in reader:
+                start = line
+                line = first_line + reader.line_num
+                if not record or (len(record) == 1 and not record[0].strip()):
+                    continue
+                if len(record) != width:
+                    malformed.append((start, len(record)))
+                    continue
+                rows.append(start)
+                for out, p in zip(values, positions, strict=True):
+                    out.append(record[p])
+        except csv.Error as exc:
+            raise DataError(
+                f"{self.path} cannot be read as CSV ({exc}). Check the quoting near the end of "
+                "the file, or export the report again."
+            ) from None
+        columns = {p: pa.array(v, type=pa.string()) for p, v in zip(positions, values, strict=True)}
+        return RawTable(
+            columns=columns, rows=np.array(rows, dtype=np.int64), expected_fields=width,
+            malformed=malformed,
+        )
+
+
+def _records(data: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, bool]:
+    """Byte start, line, byte end (exclusive) and emptiness of every record; and whether any
+    newline sits inside quotes. A newline inside quotes does not end a record."""
+    buf = np.frombuffer(data, dtype=np.uint8)
+    newlines = np.flatnonzero(buf == 10)
+    quoted = False
+    if b'"' in data:
+        quotes = np.flatnonzero(buf == 34)
+        inside = (np.searchsorted(quotes, newlines) % 2).astype(bool)
+        quoted = bool(inside.any())
+        enders = np.flatnonzero(~inside)
+    else:
+        enders = np.arange(len(newlines))
+    starts = np.concatenate(([0], newlines[enders] + 1)).astype(np.int64)
+    lines = np.concatenate(([1], enders + 2)).astype(np.int64)
+    ends = np.concatenate((newlines[enders], [len(data)])).astype(np.int64)
+    length = ends - starts
+    last = np.clip(ends - 1, 0, max(len(data) - 1, 0))
+    length = length - ((length > 0) & (buf[last] == 13))
+    empty = length <= 0
+    return starts, lines, ends, empty, quoted

@@ -1,0 +1,125 @@
+"""``load()``: a site's extract -> typed frames + findings (``docs/data-contract.md``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from ..config import Settings
+from ..contract import REQUIRED_TABLES, TABLES
+from ..errors import DataError
+from ..findings import Finding
+from . import cache
+from .crosscheck import cross_checks
+from .csv_reader import CsvFile
+from .headers import check_site_maps, plan_columns
+from .model import Extract, TableReport
+from .sources import Layout, Located, locate
+from .table import TableOutcome, check_table, positions_to_read
+from .teams import canonical_teams
+from .xlsx_reader import Sheet, open_workbook
+
+
+def load(
+    path: Path,
+    settings: Settings,
+    as_of: dt.date,
+    *,
+    synthetic: bool = False,
+    cache_dir: Path | None = None,
+) -> Extract:
+    """Read, map and validate the extract at ``path`` (a folder of CSVs or one workbook).
+
+    Bad data becomes findings; only an unusable extract (unreadable file, no ``children``)
+    raises ``DataError``. With ``cache_dir``, validated tables are kept there (Parquet, keyed
+    by the files' content hashes, the settings, ``as_of`` and the loader's version) and served
+    again only when every recorded hash still matches.
+    """
+    check_site_maps(settings)
+    path = Path(path)
+    workbook = None
+    if path.is_file() and path.suffix.lower() in (".xlsx", ".xlsm"):
+        workbook = open_workbook(path)
+        layout = locate(path, settings, list(workbook.sheet_names))
+    else:
+        layout = locate(path, settings)
+    for required in REQUIRED_TABLES:
+        if required not in layout.tables:
+            where = "sheet" if layout.kind == "workbook" else "file"
+            raise DataError(
+                f"{path} has no {required} table (looked for a {where} named "
+                f"{settings.tables.get(required, required + ('.csv' if where == 'file' else ''))!r}"
+                f"). It is the one table cfcs-qa needs: add it, or name the site's {where} under "
+                f"'tables: {required}:' in cfcs-qa.yaml."
+            )
+    key = None
+    if cache_dir is not None:
+        key = cache.key_for(layout, settings, as_of, synthetic)
+        hit = cache.fetch(Path(cache_dir), key)
+        if hit is not None:
+            return hit
+    extract = _load(layout, workbook, settings, as_of, synthetic)
+    if cache_dir is not None and key is not None:
+        cache.store(Path(cache_dir), key, extract)
+    return extract
+
+
+def _load(
+    layout: Layout, workbook: Any, settings: Settings, as_of: dt.date, synthetic: bool
+) -> Extract:
+    reports: dict[str, TableReport] = {}
+    findings: list[Finding] = []
+    outcomes: dict[str, TableOutcome] = {}
+    for name, table in TABLES.items():
+        located = layout.tables.get(name)
+        if located is None:
+            reports[name] = TableReport(table=name, source=None, present=False)
+            continue
+        reader = _open(located, layout, workbook, settings.header_rows.get(name, 0))
+        if reader.empty or reader.header is None:
+            if name in REQUIRED_TABLES:
+                raise DataError(
+                    f"{located.path if layout.kind == 'folder' else located.name} is empty, but "
+                    f"the {name} table is required. Export it again and run again."
+                )
+            reports[name] = TableReport(table=name, source=located.name, present=False)
+            findings.append(Finding.make(
+                "empty-file", "warning", f"{located.name} is empty: the {name} table is "
+                "treated as absent", table=name,
+            ))
+            continue
+        plan = plan_columns(table, reader.header.cells, settings)
+        if name in REQUIRED_TABLES and not set(table.required) <= plan.present:
+            missing = ", ".join(c for c in table.required if c not in plan.present)
+            raise DataError(
+                f"{located.name} has no {missing} column, so the {name} table cannot be used. "
+                "Map the site's header under 'columns' in cfcs-qa.yaml, or export the report "
+                "with that column."
+            )
+        header = reader.header
+        raw = reader.read(positions_to_read(plan))
+        del reader  # the file's bytes are no longer needed
+        outcome = check_table(table, located.name, header, raw, plan, settings, as_of)
+        outcomes[name] = outcome
+        reports[name] = outcome.report
+        findings += outcome.findings
+    frames = {n: o.frame for n, o in outcomes.items() if o.frame is not None}
+    canonical_teams(frames, settings.teams)
+    ids = {n: o.ids for n, o in outcomes.items() if o.ids is not None}
+    child_of_row = {n: dict(o.finding_children) for n, o in outcomes.items()}
+    for finding, child in cross_checks(frames, ids):
+        findings.append(finding)
+        if child and finding.table and finding.row is not None:
+            child_of_row.setdefault(finding.table, {})[finding.row] = child
+    findings.sort(key=lambda f: f.sort_key)
+    return Extract(
+        tables=frames, reports=reports, findings=findings, as_of=as_of, synthetic=synthetic,
+        source=str(layout.path), child_of_row={k: v for k, v in child_of_row.items() if v},
+    )
+
+
+def _open(located: Located, layout: Layout, workbook: Any, header_rows: int) -> CsvFile | Sheet:
+    if layout.kind == "workbook":
+        return Sheet(workbook, located.name, layout.path, header_rows)
+    return CsvFile(located.path, header_rows)

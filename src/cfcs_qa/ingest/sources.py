@@ -1,0 +1,72 @@
+"""Finding each table of an extract: a CSV file in a folder, or a sheet of one workbook."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..config import Settings
+from ..contract import TABLES
+from ..errors import DataError
+from .headers import match_name
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+
+
+@dataclass(frozen=True)
+class Located:
+    table: str
+    name: str
+    """File name (folder) or sheet name (workbook), as the site wrote it."""
+    path: Path
+    """The CSV file, or the workbook the sheet is in."""
+
+
+@dataclass(frozen=True)
+class Layout:
+    kind: str
+    """'folder' or 'workbook'."""
+    path: Path
+    tables: dict[str, Located]
+
+
+def locate(path: Path, settings: Settings, sheet_names: list[str] | None = None) -> Layout:
+    """Which file or sheet holds each table (absent tables are left out)."""
+    if not path.exists():
+        raise DataError(
+            f"The data path {path} does not exist. Give --data a folder of CSV files or an "
+            ".xlsx workbook, or set 'data' in cfcs-qa.yaml."
+        )
+    if path.is_dir():
+        names = sorted(p.name for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
+        candidates = [n for n in names if n.lower().endswith(".csv")]
+        for wanted in settings.tables.values():
+            if wanted in names and wanted not in candidates:
+                candidates.append(wanted)  # a site file named explicitly, whatever its suffix
+        return Layout("folder", path, _match(candidates, settings, ".csv", path, is_dir=True))
+    if path.suffix.lower() in WORKBOOK_SUFFIXES:
+        assert sheet_names is not None
+        return Layout("workbook", path, _match(sheet_names, settings, "", path, is_dir=False))
+    raise DataError(
+        f"{path} is neither a folder nor an .xlsx workbook. Give --data the folder that holds "
+        "the CSV files (one per table), or one workbook with a sheet per table."
+    )
+
+
+def _match(
+    candidates: list[str], settings: Settings, suffix: str, path: Path, *, is_dir: bool
+) -> dict[str, Located]:
+    found: dict[str, Located] = {}
+    for table in TABLES:
+        matches = match_name(candidates, table, settings, suffix=suffix)
+        if len(matches) > 1:
+            kind = "files" if is_dir else "sheets"
+            raise DataError(
+                f"{path} has more than one candidate for the {table} table ({kind} "
+                f"{', '.join(repr(m) for m in matches)}). Remove or rename all but one, or "
+                f"name the one to use under 'tables' in cfcs-qa.yaml."
+            )
+        if matches:
+            where = path / matches[0] if is_dir else path
+            found[table] = Located(table, matches[0], where)
+    return found
