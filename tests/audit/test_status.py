@@ -9,7 +9,7 @@ import json
 from datetime import date
 from pathlib import Path
 
-from conftest import HELD, MONTH, STAFF, complete, make_extract, seed_month
+from audit_fixtures import HELD, MONTH, STAFF, complete, make_extract, seed_month
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
