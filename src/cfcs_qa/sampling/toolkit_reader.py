@@ -48,6 +48,8 @@ class ToolkitResult:
     fields: dict[str, Any] = field(default_factory=dict)
     """Parsed inputs: see ``toolkit_validate.validate_inputs``."""
     problems: list[Problem] = field(default_factory=list)
+    input_refs: dict[str, str] = field(default_factory=dict)
+    """Input field -> its cell (e.g. ``completed_on`` -> ``C120``), for later problems."""
 
     @property
     def ok(self) -> bool:
@@ -57,6 +59,9 @@ class ToolkitResult:
 def read_toolkit(path: str | Path) -> ToolkitResult:
     path = Path(path)
     result = ToolkitResult(file_name=path.name)
+    if not path.is_file():
+        result.problems.append(Problem(None, None, "there is no such file"))
+        return result
     workbook = _open(path, result)
     if workbook is None:
         return result
@@ -79,6 +84,7 @@ def read_toolkit(path: str | Path) -> ToolkitResult:
     sheet = workbook[SHEET]
     result.problems.extend(_outside_inputs(sheet, layout, meta))
     result.problems.extend(_other_sheets(workbook))
+    result.input_refs = {name: cell.ref for name, cell in layout.inputs.items()}
     raw = {name: sheet[cell.ref].value for name, cell in layout.inputs.items()}
     fields, problems = validate_inputs(raw, layout, meta.spec)
     result.fields = fields

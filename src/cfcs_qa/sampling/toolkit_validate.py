@@ -75,12 +75,12 @@ def validate_inputs(raw: dict[str, Any], layout: Layout,
             f"standard {sid}: evidence is required when the score is not Met or Not "
             "applicable") if need else None)
         fields["scores"].append({"standard_id": sid, "score": score, "evidence": evidence})
-    for qid, question, _ in spec.key_questions:
+    for i, (qid, question, _) in enumerate(spec.key_questions, start=1):
         judged = cells.get(f"question.{qid}.judgement",
                            lambda v: tv.judgement(v, spec.judgement_choices),
-                           required=f"{question} has no judgement")
+                           required=f"key question Q{i} ({question}) has no judgement")
         evidence = cells.get(f"question.{qid}.evidence",
-                             required=f"{question}: evidence is required")
+                             required=f"key question Q{i} ({question}): evidence is required")
         fields["questions"].append({"question": qid, "judgement": judged, "evidence": evidence})
     labels = tuple(label for _, label in spec.grades)
     fields["grade"] = cells.get("grade", lambda v: tv.grade(v, labels),

@@ -1,0 +1,100 @@
+"""Fixtures for the toolkit tests: an allocation, a written (and filled) toolkit, an audit
+store holding the allocation (SQLite, and PostgreSQL through ``pg_url``), golden files."""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cfcs_qa.sampling.standards import Standard, load_standards
+from cfcs_qa.sampling.toolkit_writer import write_toolkit
+
+GOLDEN = Path(__file__).resolve().parent.parent / "golden" / "toolkit"
+
+
+def make_allocation(**over: Any) -> dict[str, Any]:
+    base: dict[str, Any] = dict(
+        allocation_id="2026-11-001", child_id="C0001", category="cin", team="Team A",
+        worker_id="S001", supervising_manager="S002", legal_status="s17 child in need",
+        placement=None, audit_window_start=date(2025, 11, 2), audit_window_end=date(2026, 11, 1),
+        issued_date=date(2026, 11, 2), due_date=date(2026, 11, 19), auditor_id="S010",
+        auditor_name="Alex Auditor", family_contact=False)
+    base.update(over)
+    return base
+
+
+@pytest.fixture(scope="session")
+def standards() -> list[Standard]:
+    return load_standards()
+
+
+@pytest.fixture
+def write(tmp_path: Path, standards: list[Standard]) -> Callable[..., tuple[Path, str]]:
+    """write(**allocation overrides) -> (path, checksum)."""
+    def _write(**over: Any) -> tuple[Path, str]:
+        alloc = make_allocation(**over)
+        path = tmp_path / f"{alloc['allocation_id']}.xlsx"
+        return path, write_toolkit(path, alloc, standards)
+    return _write
+
+
+def check_golden(name: str, data: Any) -> None:
+    """Compare ``data`` with tests/golden/toolkit/NAME.json (CFCS_QA_UPDATE_GOLDEN=1 rewrites)."""
+    path = GOLDEN / f"{name}.json"
+    text = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    if os.environ.get("CFCS_QA_UPDATE_GOLDEN") == "1" or not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        if os.environ.get("CFCS_QA_UPDATE_GOLDEN") != "1":
+            pytest.fail(f"golden file {path.name} was missing and has been written: check it")
+    assert text == path.read_text(encoding="utf-8")
+
+
+def seed_allocation(url: str, alloc: dict[str, Any], checksum: str | None,
+                    state: str = "issued") -> None:
+    """Put one allocation in a (new) store, as `cfcs-qa sample` would."""
+    from cfcs_qa.audit import schema as s
+    from cfcs_qa.audit.store import open_store
+
+    with open_store(url, create=True) as store, store.transaction() as conn:
+        conn.execute(s.allocations.insert().values(
+            allocation_id=alloc["allocation_id"], month=alloc["allocation_id"][:7], tier=2,
+            child_id=alloc["child_id"], category=alloc["category"], team=alloc["team"],
+            worker_id=alloc["worker_id"], supervising_manager_id=alloc["supervising_manager"],
+            auditor_id=alloc["auditor_id"], auditor_name=alloc["auditor_name"],
+            issued_date=alloc["issued_date"], due_date=alloc["due_date"],
+            family_contact=alloc["family_contact"], moderation_required=False, state=state,
+            template_checksum=checksum, created_at=datetime(2026, 11, 2, 8, tzinfo=UTC)))
+
+
+@pytest.fixture
+def pg_schema_url(pg_url: str) -> Iterator[str]:
+    """A PostgreSQL URL whose search_path is a fresh schema, dropped after the test."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    base = make_url(pg_url)
+    name = f"tk_{uuid.uuid4().hex[:12]}"
+    dsn = base.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{name}"')
+    try:
+        yield base.update_query_dict({"options": f"-csearch_path={name}"}).render_as_string(
+            hide_password=False)
+    finally:
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA "{name}" CASCADE')
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.db'}"
+    return str(request.getfixturevalue("pg_schema_url"))
