@@ -64,8 +64,6 @@ def _settings(config: Path | None) -> Any:
 
 def load_extract(data: Path | None, settings: Any, as_of: Any, *, required: bool) -> Any:
     """The latest extract (None when not ``required`` and none is configured or given)."""
-    import inspect
-
     from .common import resolve_data
 
     if data is None and settings.data_path() is None and not required:
@@ -75,13 +73,7 @@ def load_extract(data: Path | None, settings: Any, as_of: Any, *, required: bool
     source = resolve_data(data, settings)
     from ..ingest import load
 
-    try:
-        params = inspect.signature(load).parameters
-    except (TypeError, ValueError):
-        params = {}  # type: ignore[assignment]
-    wanted = {"settings": settings, "as_of": as_of, "synthetic": source.synthetic}
-    kwargs = {k: v for k, v in wanted.items() if k in params}
-    return load(source.path, **kwargs)
+    return load(source.path, settings, as_of, synthetic=source.synthetic)
 
 
 def status_command(

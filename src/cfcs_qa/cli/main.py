@@ -73,7 +73,10 @@ def run() -> None:
         _print_error("Interrupted. Nothing half-written was left behind: every write is atomic.")
         sys.exit(130)
     except Exception as exc:  # noqa: BLE001 - last line of defence: no traceback for users
-        import click
+        try:
+            import click
+        except ModuleNotFoundError:  # typer >= 0.22 vendors click as typer._click
+            from typer import _click as click
 
         if isinstance(exc, click.exceptions.ClickException):
             exc.show()
