@@ -35,3 +35,20 @@ def extract(as_of: date, synthetic: bool = False, **tables: list[dict[str, Any]]
     reports = {name: TableReport(name, f"{name}.csv", True, len(f), len(f))
                for name, f in frames.items()}
     return Extract(tables=frames, reports=reports, findings=[], as_of=as_of, synthetic=synthetic)
+
+
+def kpi(ex: Extract, number: int, month: str, settings: Any = None, **kw: Any) -> Any:
+    """The KpiResult of one KPI for ``month`` (YYYY-MM)."""
+    from cfcs_qa.config import Settings
+    from cfcs_qa.kpi import compute_kpis, load_definitions
+
+    settings = settings or Settings()
+    kset = load_definitions(settings)
+    kset.kpis = [k for k in kset.kpis if k.number == number]
+    year, mon = (int(x) for x in month.split("-"))
+    report = compute_kpis(ex, settings, date(year, mon, 1), kset=kset, **kw)
+    return report.kpis[0]
+
+
+def kids(*rows: tuple[str, str | None]) -> list[dict[str, Any]]:
+    return [{"child_id": c, "date_of_birth": d} for c, d in rows]
