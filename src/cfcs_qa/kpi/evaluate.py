@@ -45,7 +45,7 @@ def value_of(k: KpiDef, num: int, den: int | None) -> float | None:
     if not den:
         return None
     scale = 100.0 if k.unit == "percent" else 10000.0
-    return num / den * scale
+    return num * scale / den
 
 
 def figure_from(k: KpiDef, num: int, den: int | None) -> Figure:
@@ -135,7 +135,7 @@ def _rate(p: Prepared, k: KpiDef, w: Window, fig: Figure) -> Figure:
     latest = years.sort_values(rd.year).iloc[-1]
     den = int(latest[rd.value])
     out = Figure("ok" if den else "no_cases", fig.numerator, den,
-                 (fig.numerator or 0) / den * 10000 if den else None)
+                 (fig.numerator or 0) * 10000 / den if den else None)
     out.num_ids, out.den_ids = fig.num_ids, []
     return out
 
