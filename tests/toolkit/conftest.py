@@ -75,6 +75,11 @@ def seed_allocation(url: str, alloc: dict[str, Any], checksum: str | None,
 
 
 @pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'store.db'}"
+
+
+@pytest.fixture
 def pg_schema_url(pg_url: str) -> Iterator[str]:
     """A PostgreSQL URL whose search_path is a fresh schema, dropped after the test."""
     import psycopg
