@@ -59,7 +59,9 @@ _register()
 def run() -> None:
     debug = "--debug" in sys.argv
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
+        if isinstance(code, int) and code:  # typer.Exit(n) is returned, not raised, here
+            sys.exit(code)
     except UserError as err:
         _print_error(err.message)
         if debug:
