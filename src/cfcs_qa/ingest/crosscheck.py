@@ -54,7 +54,10 @@ def _emit(
     if len(positions) == 0:
         return []
     rows = frame[ROW].to_numpy()[positions].tolist()
-    shown = values.iloc[positions].tolist()
+    picked = values.iloc[positions]
+    if picked.dtype.kind == "M":
+        picked = picked.dt.strftime("%Y-%m-%d")
+    shown = picked.tolist()
     child = (
         frame["child_id"].iloc[positions].tolist() if "child_id" in frame else [None] * len(rows)
     )
@@ -96,9 +99,9 @@ def overlapping_allocations(frame: pd.DataFrame) -> list[Found]:
     mask = np.zeros(len(frame), dtype=bool)
     mask[index] = True
     other = dict(zip(index.tolist(), holder_before.to_numpy()[overlap].tolist(), strict=True))
-    start_text = frame["start_date"].dt.strftime("%Y-%m-%d")
     return _emit(
-        "overlapping-allocation", "warning", "allocations", frame, mask, "start_date", start_text,
+        "overlapping-allocation", "warning", "allocations", frame, mask, "start_date",
+        frame["start_date"],
         lambda v, p: f"allocation starting {v} begins while the allocation on row "
         f"{int(other[p])} is still open",
     )
@@ -122,8 +125,7 @@ def before_birth(frames: dict[str, pd.DataFrame]) -> list[Found]:
         born = np.append(born, np.datetime64("NaT")).astype(frame[column].dtype)
         codes = encoded.indices.fill_null(len(born) - 1).to_numpy(zero_copy_only=False)
         mask = frame[column].to_numpy() < born[codes]
-        text = frame[column].dt.strftime("%Y-%m-%d")
-        out += _emit("before-birth", "warning", name, frame, mask, column, text,
+        out += _emit("before-birth", "warning", name, frame, mask, column, frame[column],
                      _before_birth_message(column))
     return out
 

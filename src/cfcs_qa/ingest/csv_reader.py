@@ -69,6 +69,9 @@ class CsvFile:
     # -- locating records -------------------------------------------------------------
     def _find_header(self, header_rows: int) -> None:
         data = self._data
+        if not (b'"' in data or b"\n\n" in data or b"\n\r\n" in data or data[:1] == b"\n"):
+            self._find_header_simple(header_rows)
+            return
         starts, lines, ends, empty, self._quoted_newlines = _records(data)
         index = header_rows
         while index < len(starts) and (empty[index] or data[starts[index]:ends[index]].isspace()):
@@ -76,12 +79,33 @@ class CsvFile:
         if index >= len(starts):
             self.empty = True
             return
-        text = data[starts[index]:ends[index]].decode("utf-8").rstrip("\r")
-        cells = next(csv.reader(io.StringIO(text, newline="")), [])
-        self.header = Header(cells=cells, row=int(lines[index]))
+        self._set_header(data[starts[index]:ends[index]], int(lines[index]))
         self._body_start = min(int(ends[index]) + 1, len(data))
         body = ~empty[index + 1 :]
         self._lines = lines[index + 1 :][body]
+
+    def _find_header_simple(self, header_rows: int) -> None:
+        """No quotes and no empty lines: every line is one record, no scan needed."""
+        data = self._data
+        start, line, skipped = 0, 1, 0
+        while start < len(data):
+            end = data.find(b"\n", start)
+            end = len(data) if end < 0 else end
+            if skipped >= header_rows and not data[start:end].isspace() and end > start:
+                self._set_header(data[start:end], line)
+                self._body_start = min(end + 1, len(data))
+                tail = len(data) > self._body_start and not data.endswith(b"\n")
+                count = data.count(b"\n", self._body_start) + int(tail)
+                self._lines = np.arange(line + 1, line + 1 + count, dtype=np.int64)
+                return
+            skipped += 1
+            start, line = end + 1, line + 1
+        self.empty = True
+
+    def _set_header(self, record: bytes, line: int) -> None:
+        text = record.decode("utf-8").rstrip("\r")
+        cells = next(csv.reader(io.StringIO(text, newline="")), [])
+        self.header = Header(cells=cells, row=line)
 
     # -- reading ----------------------------------------------------------------------
     def read(self, positions: list[int]) -> RawTable:
@@ -108,20 +132,26 @@ class CsvFile:
                 invalid.append((row.number, row.actual_columns))
             return "skip"
 
-        buffer = pa.py_buffer(self._data)[self._body_start :]
-        table = pacsv.read_csv(
-            buffer,
-            read_options=pacsv.ReadOptions(column_names=names, use_threads=False),
-            parse_options=pacsv.ParseOptions(
-                newlines_in_values=self._quoted_newlines, invalid_row_handler=on_invalid
-            ),
-            convert_options=pacsv.ConvertOptions(
-                column_types={n: pa.string() for n in names},
-                include_columns=[names[p] for p in positions],
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
-        )
+        def parse(threads: bool) -> pa.Table:
+            return pacsv.read_csv(
+                pa.py_buffer(self._data)[self._body_start :],
+                read_options=pacsv.ReadOptions(column_names=names, use_threads=threads),
+                parse_options=pacsv.ParseOptions(
+                    newlines_in_values=self._quoted_newlines, invalid_row_handler=on_invalid
+                ),
+                convert_options=pacsv.ConvertOptions(
+                    column_types={n: pa.string() for n in names},
+                    include_columns=[names[p] for p in positions],
+                    strings_can_be_null=False,
+                    quoted_strings_can_be_null=False,
+                ),
+            )
+
+        table = parse(threads=True)
+        if invalid or blank_invalid:  # row numbers are only known single-threaded
+            invalid.clear()
+            blank_invalid.clear()
+            table = parse(threads=False)
         lines = self._lines
         if table.num_rows + len(invalid) + len(blank_invalid) != len(lines):
             return None  # pyarrow and the line scan disagree: use the exact, slower path

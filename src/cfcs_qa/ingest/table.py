@@ -22,6 +22,9 @@ from .rules import date_pairs, duplicate_keys, future_dates
 from .sink import Sink
 from .uniques import trimmed
 
+REFERENCED = frozenset({"children", "cin_plans", "s47_enquiries", "staff"})
+"""Tables other tables refer to by their key (orphan checks)."""
+
 
 @dataclass
 class TableOutcome:
@@ -78,7 +81,7 @@ def check_table(
     report.rows_rejected = report.rows_read - report.rows_accepted
     outcome = TableOutcome(report=report, findings=findings + sink.findings)
     outcome.frame = accepted_frame(table, typed, rows, keep)
-    if len(table.key) == 1 and table.key[0] in typed.strings:
+    if table.name in REFERENCED and table.key[0] in typed.strings:
         outcome.ids = pc.unique(typed.strings[table.key[0]].drop_null())
     flagged = sink.flagged_positions()
     if len(flagged) and "child_id" in typed.strings:

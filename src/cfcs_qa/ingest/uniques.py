@@ -18,7 +18,7 @@ _EXCEL_WHOLE = r"^([+-]?\d+)\.0+$"
 def trimmed(arr: pa.Array) -> pa.Array:
     """Surrounding whitespace removed; blank text becomes null."""
     text = pc.utf8_trim_whitespace(arr)
-    blank = pc.equal(text, "")
+    blank = pc.equal(pc.binary_length(text), 0)  # much faster than comparing with ""
     if pc.any(blank).as_py():
         text = pc.if_else(blank, pa.scalar(None, pa.string()), text)
     return text

@@ -1,0 +1,102 @@
+"""The data-quality workbook for cleansing: a summary, findings by table and by team.
+
+Built from the plain ``validation_report`` dict plus each finding's child_id and team, so it
+never sees a frame. Every cell goes through ``safe_cell``; the file is written atomically and
+owner-only (it holds child identifiers).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ..fileio import safe_cell, write_with
+
+SYNTHETIC_LINE = "SYNTHETIC SAMPLE DATA: no real child is described in this workbook."
+FINDING_COLUMNS = ("level", "code", "table", "row", "column", "value", "message", "child_id")
+SUMMARY_COLUMNS = (
+    "table", "source", "rows read", "rows accepted", "rows rejected", "columns dropped",
+    "name columns dropped",
+)
+_WIDTHS = {"message": 70, "value": 24, "column": 20, "table": 18, "team": 24, "code": 22,
+           "source": 28, "columns dropped": 30}
+
+
+def write_validation_xlsx(
+    report: dict[str, Any], places: list[tuple[str | None, str]], path: Path
+) -> Path:
+    """``places``: (child_id, team) per finding, in the report's order."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    summary = wb.active
+    assert summary is not None
+    summary.title = "Summary"
+    synthetic = bool(report.get("synthetic"))
+    _summary(summary, report, synthetic)
+
+    rows = [
+        [f[c] for c in FINDING_COLUMNS[:-1]] + [child, team]
+        for f, (child, team) in zip(report["findings"], places, strict=True)
+    ]
+    by_table = sorted(rows, key=lambda r: (r[2] or "", r[3] or 0, r[4] or "", r[1]))
+    _findings_sheet(wb.create_sheet("By table"), [*FINDING_COLUMNS, "team"], by_table, synthetic)
+    by_team = sorted(
+        ([r[-1], *r[:-1]] for r in rows), key=lambda r: (r[0], r[3] or "", r[4] or 0, r[2])
+    )
+    _findings_sheet(wb.create_sheet("By team"), ["team", *FINDING_COLUMNS], by_team, synthetic)
+    return write_with(path, wb.save, binary=True)
+
+
+def _banner(ws: Any, synthetic: bool) -> int:
+    """Write the synthetic line when needed; return the row the content starts on."""
+    if synthetic:
+        ws.append([SYNTHETIC_LINE])
+        return 2
+    return 1
+
+
+def _summary(ws: Any, report: dict[str, Any], synthetic: bool) -> None:
+    from openpyxl.styles import Font
+
+    _banner(ws, synthetic)
+    findings = report["findings"]
+    errors = sum(1 for f in findings if f["level"] == "error")
+    ws.append(["Extract date", report["as_of"]])
+    ws.append(["Valid", "yes" if report["valid"] else "no"])
+    ws.append(["Errors", errors])
+    ws.append(["Warnings", len(findings) - errors])
+    ws.append([])
+    ws.append(list(SUMMARY_COLUMNS))
+    header_row = ws.max_row
+    for name, t in report["tables"].items():
+        ws.append([safe_cell(v) for v in (
+            name, t["source"], t["rows_read"], t["rows_accepted"], t["rows_rejected"],
+            ", ".join(t["columns_dropped"]), t["name_columns_dropped"],
+        )])
+    for cell in ws[header_row]:
+        cell.font = Font(bold=True)
+    _widths(ws, SUMMARY_COLUMNS)
+
+
+def _findings_sheet(ws: Any, columns: list[str], rows: list[list[Any]], synthetic: bool) -> None:
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    header = _banner(ws, synthetic)
+    ws.append(columns)
+    for cell in ws[header]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        ws.append([safe_cell(v) for v in row])
+    last = get_column_letter(len(columns))
+    ws.auto_filter.ref = f"A{header}:{last}{max(header, ws.max_row)}"
+    ws.freeze_panes = f"A{header + 1}"
+    _widths(ws, columns)
+
+
+def _widths(ws: Any, columns: Any) -> None:
+    from openpyxl.utils import get_column_letter
+
+    for i, name in enumerate(columns, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = _WIDTHS.get(name, 12)
