@@ -63,6 +63,14 @@ def test_moderation_sample_allocates_outside_teams_and_is_stable(october: str) -
         assert _log_count(store, "moderation_allocated") == len(stored)
 
 
+def test_staff_exempt_from_the_sample_are_not_asked_to_moderate(october: str) -> None:
+    few = {k: STAFF[k] for k in ("S010", "S014")}  # S014 is on leave for October
+    with open_store(october, create=False) as store:
+        rows = moderation_sample(store, "2026-10", share=1.0, staff=few)
+    assert {r["moderator_id"] for r in rows} <= {"S010", None}
+    assert any(r["moderator_id"] is None for r in rows)  # Team A cases: nobody left
+
+
 def test_moderation_sample_is_reproducible_across_stores(tmp_path) -> None:
     urls = [f"sqlite:///{tmp_path / f's{i}.db'}" for i in range(2)]
     results = []
@@ -201,6 +209,8 @@ def test_tier3_shortlist_choose_and_meeting_after_sqa_moderation(october: str) -
                               notes=None, on=TODAY)
         record_moderation(store, t3, STAFF["S020"], grade="inadequate", agree=True,
                           notes="case record moderated", on=TODAY)
+        with store.read() as conn:  # the S&QA moderation does not grade the Tier 3 itself
+            assert final_grade(conn, t3) is None
         m = record_meeting(store, t3, held=True, held_on=TODAY, attendees=["S001", "W1",
                            "S010"], joint=True, worker_comments="agreed",
                            manager_comments="agreed", minutes="discussed drift")
@@ -208,6 +218,10 @@ def test_tier3_shortlist_choose_and_meeting_after_sqa_moderation(october: str) -
         act = add_action(store, t3, STAFF, what="review the plan", owner_id="W1",
                          due=date(2026, 11, 30), on=TODAY)
         assert act["source"] == "tier3" and act["state"] == "open"
+        with store.transaction() as conn:
+            add_audit(conn, t3, "requires_improvement", TODAY, "S001")
+        with store.read() as conn:
+            assert final_grade(conn, t3) == "requires_improvement"
 
 
 def test_family_contact_moves_reproducibly(store_url: str, tmp_path) -> None:

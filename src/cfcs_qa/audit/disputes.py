@@ -1,5 +1,7 @@
 """Meetings with the worker and manager, disputes about a grade, and the final grade every
-report uses: a decided dispute's grade, else the current moderation's, else the auditor's."""
+report uses: a decided dispute's grade, else the current Tier 2 moderation's, else the
+auditor's. A Tier 3's S&QA moderation comes before the associate director's audit and
+informs the meeting, so it does not replace the Tier 3 grade."""
 
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ from .review_common import (
     rows,
 )
 from .review_rules import resolve_final_grade
-from .staff_roles import SQA_ROLES, StaffMember, lookup, require_role
+from .staff_roles import SQA_ROLES, StaffMember, require_role
 from .store import Store, current_actor, utcnow
 
 OUTCOMES = ("upheld", "partly_upheld", "not_upheld")
@@ -37,7 +39,8 @@ def final_grades(conn: Connection, allocation_ids: Iterable[str]) -> dict[str, d
     moderated: dict[str, str] = {}
     for aid, grade in conn.execute(
         select(s.moderations.c.allocation_id, s.moderations.c.grade)
-        .where(and_(s.moderations.c.allocation_id.in_(ids), s.moderations.c.current.is_(True)))
+        .where(and_(s.moderations.c.allocation_id.in_(ids), s.moderations.c.current.is_(True),
+                    s.moderations.c.tier == 2))
         .order_by(s.moderations.c.id)
     ):
         moderated[aid] = grade
@@ -172,7 +175,3 @@ def _open_dispute(conn: Connection, allocation_id: str) -> dict[str, Any] | None
     found = rows(conn, select(s.disputes).where(and_(
         s.disputes.c.allocation_id == allocation_id, s.disputes.c.outcome.is_(None))))
     return found[0] if found else None
-
-
-def raiser_from(staff: Mapping[str, StaffMember], staff_id: str) -> StaffMember:
-    return lookup(staff, staff_id)

@@ -19,6 +19,7 @@ from .moderation import (
     select_for_moderation,
 )
 from .review_common import (
+    active_run,
     current_audit,
     get_allocation,
     insert_id,
@@ -89,6 +90,11 @@ def moderation_sample(
             if r["moderator_id"]:
                 load[r["moderator_id"]] = load.get(r["moderator_id"], 0) + 1
         new = [p for p in picks if p.allocation_id not in assigned]
+        run = active_run(conn, month)
+        if run is not None:  # staff exempt from the month's sample are not asked either
+            unavailable = tuple(unavailable) + tuple(conn.execute(
+                select(s.auditor_exemptions.c.staff_id)
+                .where(s.auditor_exemptions.c.run_id == run["id"])).scalars())
         proposals = {a.allocation_id: a for a in allocate_moderators(
             new, views, (staff or {}).values(), existing_load=load, unavailable=unavailable)}
         out: list[dict[str, Any]] = []
