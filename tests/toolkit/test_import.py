@@ -49,8 +49,11 @@ def _run(url: str, paths: list[Path], replace: bool = False) -> list[dict[str, A
 
 def test_happy_path_stores_everything(write: Write, store_url: str) -> None:
     path = _ready(write, store_url, CONCERN, category="cp", family_contact=True)
-    [out] = _run(store_url, [path])
+    renamed = path.with_name("my audit (final v2).xlsx")  # known by its allocation id
+    path.rename(renamed)
+    [out] = _run(store_url, [renamed])
     assert out["status"] == "stored" and out["problems"] == []
+    assert out["allocation_id"] == "2026-11-001"
     assert out["grade"] == "inadequate" and out["escalation"] is True
     with open_store(store_url, create=False) as store, store.read() as conn:
         audit = conn.execute(select(s.audits)).mappings().one()

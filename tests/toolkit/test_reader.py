@@ -55,6 +55,14 @@ def test_round_trip(write: Write, category: str, family: bool) -> None:
     assert (f["family"] is not None) == family
 
 
+def test_reading_changes_nothing(write: Write) -> None:
+    path, _ = write()
+    fill_toolkit(path, seed=2)
+    before = path.read_bytes()
+    read_toolkit(path)
+    assert path.read_bytes() == before
+
+
 @settings(max_examples=15, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(0, 10_000))
