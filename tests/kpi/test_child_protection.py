@@ -72,7 +72,8 @@ def test_kpi6_aged_3_at_me_seen_alone_at_one_visit() -> None:
     visits = [
         _visit("V1", "C1", "2026-05-10", alone=True),  # turns 3 on ME
         _visit("V2", "C2", "2026-05-10", alone=True),  # 2 at ME
-        _visit("V3a", "C3", "2026-05-03", alone=False), _visit("V3b", "C3", "2026-05-20", alone=True),
+        _visit("V3a", "C3", "2026-05-03", alone=False),
+        _visit("V3b", "C3", "2026-05-20", alone=True),
         _visit("V4", "C4", "2026-05-10", alone=None),  # blank: not met, flagged
         _visit("V5", "C5", "2026-05-10", seen=False, alone=True),  # not seen: not in the base
         _visit("V6", "C6", "2026-05-10", alone=True),  # plan ended on ME

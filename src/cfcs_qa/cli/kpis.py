@@ -96,8 +96,8 @@ def kpis_command(
     doc = report.to_dict(with_ids=with_ids)
     if report.provisional:
         warn(f"PROVISIONAL: {doc['month']} ends after the extract date ({doc['as_of']}).")
-    private = with_ids or by == "team"
-    _render(doc, chosen, output, private)
+    # Owner-only even without ids: in a small service a figure by team can point at a child.
+    _render(doc, chosen, output, private=True)
     if fail_on_red and any(k["rag"] == "red" for k in doc["kpis"]):
         raise typer.Exit(1)
 
