@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
@@ -80,11 +81,12 @@ def test_happy_path_stores_everything(write: Write, store_url: str) -> None:
     assert "imported" in log and "escalated" in log
 
 
-def test_void_allocation_is_refused(write: Write, store_url: str) -> None:
-    path = _ready(write, store_url, state="replaced")
+@pytest.mark.parametrize("state", ["replaced", "withdrawn"])
+def test_void_allocation_is_refused(write: Write, store_url: str, state: str) -> None:
+    path = _ready(write, store_url, state=state)
     [out] = _run(store_url, [path])
     assert out["status"] == "refused"
-    assert "was replaced, so its toolkit is void" in out["problems"][0]["why"]
+    assert f"was {state}, so its toolkit is void" in out["problems"][0]["why"]
     assert _count(store_url, s.audits) == 0
 
 

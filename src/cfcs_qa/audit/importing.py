@@ -168,7 +168,8 @@ def _store(store: Store, conn: Connection, result: ToolkitResult, file_name: str
     conn.execute(s.meetings.insert().values(
         allocation_id=alloc_id, audit_id=audit_id, held=bool(m["held"]), held_on=m["held_on"],
         attendees=m["attendees"], joint=m["joint"], worker_comments=m["worker_comments"],
-        manager_comments=m["manager_comments"], minutes=m["not_held_reason"],
+        manager_comments=m["manager_comments"],
+        minutes=f"Not held: {m['not_held_reason']}" if m["not_held_reason"] else None,
         recorded_by=actor, recorded_at=now))
     for a in f["actions"]:
         conn.execute(s.actions.insert().values(
