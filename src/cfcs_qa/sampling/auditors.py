@@ -30,6 +30,8 @@ MANAGER_ROLES = ("team_manager", "deputy_manager")
 COORDINATOR_ROLE = "pdqa_coordinator"
 AUDITOR_COLUMNS = ["staff_id", "role", "team", "display_name", "email"]
 CONFLICT_COLUMNS = ["child_id", "staff_id", "rule", "reason"]
+RULES = ("own_team", "held", "managed", "chaired", "role_rule")
+"""Conflict rules in the order their reasons are listed."""
 
 
 def norm_team(series: pd.Series) -> pd.Series:
@@ -82,7 +84,8 @@ def _window_start(day1: date, months: int) -> date:
 
 def conflicts(cases: pd.DataFrame, auditors: pd.DataFrame, extract: Extract, day1: date,
               settings: Any = None) -> pd.DataFrame:
-    """Every (case, auditor) conflict: ``child_id, staff_id, rule, reason``, sorted.
+    """Every (case, auditor) conflict: ``child_id, staff_id, rule, reason``, sorted by case,
+    auditor and rule (in ``RULES`` order).
 
     ``cases`` needs ``child_id, team``; ``auditors`` needs ``staff_id, role, team``.
     A pair absent from the result may be allocated.
@@ -146,7 +149,9 @@ def conflicts(cases: pd.DataFrame, auditors: pd.DataFrame, extract: Extract, day
     if not frames:
         return pd.DataFrame({c: pd.Series([], dtype="str") for c in CONFLICT_COLUMNS})
     out = pd.concat(frames, ignore_index=True).drop_duplicates()
-    return out.sort_values(CONFLICT_COLUMNS, kind="mergesort").reset_index(drop=True)
+    out["_rank"] = out["rule"].map({r: i for i, r in enumerate(RULES)})
+    out = out.sort_values(["child_id", "staff_id", "_rank", "reason"], kind="mergesort")
+    return out[CONFLICT_COLUMNS].reset_index(drop=True)
 
 
 def conflict_map(table: pd.DataFrame) -> dict[tuple[str, str], list[str]]:
