@@ -87,7 +87,7 @@ def overlapping_allocations(frame: pd.DataFrame) -> list[Found]:
         return []
     order = frame.sort_values(["child_id", "start_date", ROW], kind="stable")
     child = order["child_id"]
-    end = order["end_date"].fillna(pd.Timestamp.max)
+    end = order["end_date"].fillna(np.datetime64("9999-12-31", "us"))
     running = end.groupby(child, sort=False).cummax()
     open_until = running.groupby(child, sort=False).shift(1)
     holder = order[ROW].where(end == running).groupby(child, sort=False).ffill()
