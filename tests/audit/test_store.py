@@ -127,3 +127,11 @@ def test_processes_migrating_and_writing_at_once_serialise(store_url: str) -> No
     assert sorted(ids) == [f"2026-11-{i:03d}" for i in range(1, 33)]
     assert logged == 32
     assert sorted(versions) == [st.version for st in migrations.STEPS]
+
+
+def test_in_memory_sqlite_keeps_its_tables_across_transactions() -> None:
+    with open_store("sqlite://", create=True) as store:
+        with store.transaction() as conn:
+            _allocation(conn, "2026-11-001")
+        with store.read() as conn:
+            assert conn.execute(select(func.count()).select_from(s.allocations)).scalar() == 1

@@ -208,8 +208,15 @@ def _sqlite_file(url: URL, create: bool) -> Path | None:
     return path
 
 
-def _sqlite_engine(url: URL) -> Engine:
-    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S})
+def _sqlite_engine(url: URL, in_memory: bool = False) -> Engine:
+    if in_memory:  # one shared connection, or every checkout would see an empty database
+        from sqlalchemy.pool import StaticPool
+
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S,
+                                                  "check_same_thread": False},
+                               poolclass=StaticPool)
+    else:
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S})
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -234,8 +241,8 @@ def open_store(url: str, *, create: bool) -> Store:
     password = parsed.password if isinstance(parsed.password, str) else None
     try:
         if parsed.get_backend_name() == "sqlite":
-            _sqlite_file(parsed, create)
-            engine = _sqlite_engine(parsed)
+            in_memory = _sqlite_file(parsed, create) is None
+            engine = _sqlite_engine(parsed, in_memory)
         else:
             engine = create_engine(parsed, connect_args={"connect_timeout": 10},
                                    pool_pre_ping=True)
