@@ -174,3 +174,62 @@ def test_table_output_is_readable(env, capsys, monkeypatch) -> None:
     code, out, _ = cli(capsys, monkeypatch, "audits", "tier3", "--month", "2026-11",
                        "--db", env["db"], "--as-of", AS_OF, "--format", "table")
     assert code == 0 and "2026-10-001" in out and "graded inadequate" in out
+
+
+def test_family_contact_decline_moves_the_flag(env, call) -> None:
+    from cfcs_qa.audit.store import open_store
+
+    from .conftest import add_allocation
+
+    with open_store(env["db"], create=False) as store, store.transaction() as conn:
+        for i in (9, 10, 11):
+            add_allocation(conn, f"2026-10-{i:03d}", f"C{i:03d}", "Team C", "S011",
+                           run_id=1, family_contact=i == 9)
+    out = _json(call("family-contact", "2026-10-009", "--decline", "--reason",
+                     "risk to the auditor", "--by", "S011", data=False))
+    assert out["moved_to"] in ("2026-10-007", "2026-10-010", "2026-10-011")
+    code, _, err = call("family-contact", "2026-10-009", "--decline", "--reason", "again",
+                        data=False)
+    assert code == 2 and "not flagged" in err
+
+
+GOLDEN = Path(__file__).resolve().parent.parent / "golden" / "audit_review"
+
+
+def check_golden(name: str, text: str) -> None:
+    """Compare with tests/golden/audit_review/NAME (CFCS_QA_UPDATE_GOLDEN=1 rewrites)."""
+    import os
+
+    path = GOLDEN / name
+    if os.environ.get("CFCS_QA_UPDATE_GOLDEN") == "1" or not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        if os.environ.get("CFCS_QA_UPDATE_GOLDEN") != "1":
+            pytest.fail(f"golden file {path.name} was missing and has been written: check it")
+    assert text == path.read_text(encoding="utf-8")
+
+
+def test_golden_tables(env, capsys, monkeypatch) -> None:
+    base = ["--db", env["db"], "--as-of", AS_OF, "--format", "table"]
+    screens = []
+    for args in (
+        ["audits", "tier3", "--month", "2026-11"],
+        ["audits", "moderation-sample", "--month", "2026-10", "--data", env["data"]],
+        ["audits", "escalate", "C003", "--identified", "2026-10-16", "--told", "S012",
+         "--told-on", "2026-10-20", "--data", env["data"]],
+        ["audits", "actions", "add", "2026-10-004", "--what", "review the plan", "--owner",
+         "W1", "--due", "2026-11-06", "--data", env["data"]],
+        ["audits", "actions", "list"],
+        ["audits", "moderate", "2026-10-001", "--by", "S030", "--grade", "good", "--agree",
+         "--data", env["data"]],
+    ):
+        code, out, err = cli(capsys, monkeypatch, *args, *base)
+        screens.append(f"$ cfcs-qa {' '.join(args[:3])} ... (exit {code})\n{out}{err}")
+    check_golden("review_screens.txt", "\n".join(screens))
+
+
+def test_no_output_aggregates_grades_by_worker(call) -> None:
+    _json(call("moderate", "2026-10-002", "--by", "S004", "--grade", "outstanding", "--agree"))
+    rep = _json(call("agreement", "--as", "S002", "--year", "2026"))
+    assert set(rep) >= {"by_month", "by_auditor", "by_tier"}
+    assert not any("worker" in key for key in rep)

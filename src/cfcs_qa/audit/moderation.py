@@ -106,7 +106,7 @@ def moderator_conflict(moderator: StaffMember, audit: AuditForModeration) -> str
     if moderator.role not in roles:
         what = "a Tier 3 audit is moderated by an S&QA member" if audit.tier == 3 else (
             "Tier 2 audits are moderated by managers, S&QA staff or the associate director")
-        return f"is a {moderator.role} ({what}: {', '.join(sorted(roles))})"
+        return f"has the role {moderator.role} ({what}: {', '.join(sorted(roles))})"
     if same_team(moderator.team, audit.auditor_team):
         return f"is in the auditor's team ({moderator.team})"
     if same_team(moderator.team, audit.case_team):

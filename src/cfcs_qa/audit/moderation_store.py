@@ -149,8 +149,9 @@ def record_moderation(
         why = moderator_conflict(moderator, _audit_view(alloc, audit["grade"] if audit else None))
         if why is not None:
             raise UserError(
-                f"{moderator.staff_id} cannot moderate {alloc['allocation_id']}: {why}. A "
-                "moderator must be outside both the auditor's and the case's team."
+                f"{moderator.staff_id} cannot moderate {alloc['allocation_id']}: {why}. Ask "
+                "someone outside both the auditor's and the case's team, in a moderating role "
+                "(`cfcs-qa audits moderation-sample` suggests one)."
             )
         auditor_grade = audit["grade"] if audit else None
         if agree and auditor_grade is not None and grade != auditor_grade:

@@ -154,7 +154,7 @@ def require_role(
     allowed = sorted(set(roles))
     if member.role not in allowed:
         raise UserError(
-            f"{option} {member.staff_id} is a {member.role}; only "
+            f"{option} {member.staff_id} has the role {member.role}; only "
             f"{' or '.join(allowed)} may {action}. Ask the right person to run this, "
             f"giving their own staff id with {option}."
         )
