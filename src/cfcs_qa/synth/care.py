@@ -44,6 +44,7 @@ def episodes(rng: np.random.Generator, care: Frame, anchor: float) -> Frame:
         "end_date": np.r_[np.where(split, change, care["end_date"]), care["end_date"][split]],
         "legal_status": np.r_[legal, np.full(int(split.sum()), "Care Order")],
         "full_time": np.ones(n + int(split.sum())),
+        "_period_end": np.r_[care["end_date"], care["end_date"][split]],
     }
 
 
@@ -74,7 +75,8 @@ def placements(rng: np.random.Generator, care: Frame, households: Frame,
                      households["household_id"][order_h][np.minimum(pick_h, order_h.size - 1)],
                      -1)
     frame = {"child_id": care["child_id"][parent], "start_date": cut, "end_date": p_end,
-             "placement_type": kind, "off_island": off, "carer_id": carer}
+             "placement_type": kind, "off_island": off, "carer_id": carer,
+             "_period_end": care["end_date"][parent]}
     frame = {k: v[keep] for k, v in frame.items()}
     return number(frame, "placement_id", 11_000_001, "start_date")
 
@@ -127,8 +129,8 @@ def missing_episodes(rng: np.random.Generator, pool: Pool, care: Frame, anchor: 
     begin = np.fmax(care["start_date"], birthday(pool.dob[child], 11))
     stop = np.where(np.isnan(care["end_date"]), anchor, care["end_date"])
     span = np.maximum(stop - begin, 0)
-    count = np.where((span > 0) & (rng.random(child.size) < 0.22),
-                     1 + rng.poisson(2.5 * np.minimum(span / YEAR, 2)), 0)
+    count = np.where((span > 0) & (rng.random(child.size) < 0.35),
+                     1 + rng.poisson(4 * np.minimum(span / YEAR, 3)), 0)
     parent, _ = expand(count)
     start = np.floor(begin[parent] + rng.random(parent.size) * span[parent])
     ret = start + pick(rng, [0.45, 0.35, 0.15, 0.05], parent.size)

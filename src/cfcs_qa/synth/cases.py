@@ -43,7 +43,10 @@ def child_journeys(pool: Pool, family: np.ndarray, draws: Draws,
     child = pool.family_first[family[members]] + pos
     age = dates["contact"][members] - pool.dob[child]
     ok = (age >= -150) & (age < 18 * YEAR - 30)
-    ok &= ~draws.cds[members] | pool.disabled[child]
+    # pre-birth work for some unborn children only; the disability service after birth
+    ok &= (age >= 0) | (np.random.Generator(np.random.PCG64(child.size)).random(child.size)
+                        < 0.35)
+    ok &= ~draws.cds[members] | (pool.disabled[child] & (age >= 0))
     journey, child = members[ok], child[ok]
     d = {k: v[journey] for k, v in dates.items()}
     raw_cp_end = d["cp_e"].copy()

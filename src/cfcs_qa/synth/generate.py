@@ -12,7 +12,7 @@ from . import care as care_mod
 from . import front_door, protection, services
 from .cases import child_journeys
 from .draw import YEAR, day
-from .journeys import POOL_PER_CHILD, WARM_UP_YEARS, family_journeys
+from .journeys import WARM_UP_YEARS, family_journeys, journey_rate, pool_factor
 from .options import SynthOptions
 from .people import Pool, make_pool, make_population, make_staff
 from .tables import Frame, concat, number
@@ -36,9 +36,10 @@ def build(opts: SynthOptions) -> Built:
     anchor = day(opts.anchor)
     history = day(add_months(opts.anchor, -opts.months))
     start = history - WARM_UP_YEARS * YEAR
-    pool = make_pool(rng, opts, history, anchor, POOL_PER_CHILD)
+    pool = make_pool(rng, opts, history, anchor, pool_factor(opts.months))
     staff = make_staff(rng, opts)
-    family, draws, dates = family_journeys(rng, pool, start, anchor)
+    family, draws, dates = family_journeys(rng, pool, start, anchor,
+                                           journey_rate(opts.months))
     cases = child_journeys(pool, family, draws, dates, anchor)
     csm = staff.loc[(staff["role"] == "csm"), "staff_id"].to_numpy()
     iro = staff.loc[(staff["role"] == "iro") & (staff["active"] == "Y"), "staff_id"].to_numpy()
@@ -77,7 +78,8 @@ def build(opts: SynthOptions) -> Built:
                                             anchor)
     f["practice_reviews"] = services.practice_reviews(rng, opts.scale, f["cp_plans"], history,
                                                       anchor)
-    f["complaints"] = services.complaints(rng, opts.scale, f["allocations"], history, anchor)
+    f["complaints"] = services.complaints(rng, opts.scale, f["allocations"], pool.dob,
+                                          history, anchor)
     f = {name: _within_history(name, frame, history) for name, frame in f.items()}
     children = _mentioned(f)
     first_year = opts.anchor.year - (opts.months + 11) // 12
@@ -92,7 +94,8 @@ _EVENT_DATE = {"contacts": "received_date", "referrals": "referral_date",
                "care_plans": "plan_date", "pathway_plans": "plan_date",
                "assessments": "completed_date", "missing_episodes": "start_date"}
 _SPELL_END = {"early_help": "end_date", "cp_plans": "end_date", "cin_plans": "end_date",
-              "cic_episodes": "end_date", "placements": "end_date", "allocations": "end_date",
+              "cic_episodes": "_period_end", "placements": "_period_end",
+              "allocations": "end_date",
               "cds_involvements": "end_date", "short_breaks": "end_date",
               "foster_households": "deregistration_date"}
 

@@ -18,9 +18,25 @@ from .draw import YEAR, add_working_days, expand, pick, uniform_days
 from .people import Pool
 
 JOURNEY_RATE = 0.113
-"""Family journeys a year per family, before the family's own propensity (gamma, mean 1)."""
+"""Family journeys a year per family at the default history, before the family's own
+propensity (gamma, mean 1)."""
 POOL_PER_CHILD = 5.5
-"""Pool size per child asked for: about 1 in 5.5 pool children has a record in the history."""
+"""Pool size per child asked for at the default history: about 1 in 5.5 pool children has a
+record in 36 months."""
+POOL_HISTORY_EXPONENT = 0.5
+"""A longer history touches more of the pool; the pool shrinks as (36 / months) ** this and
+the journey rate grows to match, so yearly volumes and the number of children stay near what
+was asked whatever the history length."""
+
+
+def pool_factor(months: int) -> float:
+    return POOL_PER_CHILD * (36 / months) ** POOL_HISTORY_EXPONENT
+
+
+def journey_rate(months: int) -> float:
+    return JOURNEY_RATE * POOL_PER_CHILD / pool_factor(months)
+
+
 WARM_UP_YEARS = 8
 """Years simulated before the history so long periods of care and plans are open at its start."""
 
@@ -182,8 +198,8 @@ def timeline(d: Draws, t0: np.ndarray, exact: bool) -> dict[str, np.ndarray]:
     return out
 
 
-def family_journeys(rng: np.random.Generator, pool: Pool, start: float, anchor: float
-                    ) -> tuple[np.ndarray, Draws, dict[str, np.ndarray]]:
+def family_journeys(rng: np.random.Generator, pool: Pool, start: float, anchor: float,
+                    rate: float) -> tuple[np.ndarray, Draws, dict[str, np.ndarray]]:
     """(family of each journey, its draws, its dates) for journeys starting by ``anchor``."""
     first, size = pool.family_first, pool.family_size
     last = first + size - 1
@@ -191,7 +207,7 @@ def family_journeys(rng: np.random.Generator, pool: Pool, start: float, anchor: 
     hi = np.minimum(pool.dob[last] + 18 * YEAR - 30, anchor)
     years = np.maximum(hi - lo, 0) / YEAR
     propensity = rng.gamma(0.3, 1 / 0.3, size.size)
-    counts = rng.poisson(JOURNEY_RATE * propensity * years)
+    counts = rng.poisson(rate * propensity * years)
     family, _ = expand(counts)
     raw = rng.uniform(lo[family], hi[family])
     order = np.lexsort((raw, family))

@@ -44,52 +44,56 @@ def _row_where(table: pa.Table, column: str, start: int) -> int:
     return int(start + rows[0]) if rows.size else start
 
 
-def inject(tables: dict[str, pa.Table]) -> tuple[dict[str, pa.Table], list[Problem]]:
-    """Add the problems to rendered tables; returns the new tables and what was done."""
-    t = dict(tables)
+def inject(name: str, table: pa.Table) -> tuple[pa.Table, list[Problem]]:
+    """Add this table's problems to the rendered table; returns it and what was done."""
     found: list[Problem] = []
 
-    def put(name: str, column: str, row: int, value: str, code: str, level: str,
-            note: str) -> None:
-        t[name] = _set(t[name], column, row, value)
+    def put(t: pa.Table, column: str, row: int, value: str, code: str, level: str,
+            note: str) -> pa.Table:
         found.append(Problem(name, row + 2, column, value, code, level, note))
+        return _set(t, column, row, value)
 
-    children = t["children"]
-    names = pa.array([FAKE_NAMES[i % len(FAKE_NAMES)] for i in range(children.num_rows)])
-    t["children"] = children.append_column("forename", names)
-    found.append(Problem("children", 0, "forename", "Fakename …", "name column", "dropped",
-                         "a name column with obviously fake values: dropped at load, counted, "
-                         "never shown"))
-    put("contacts", "received_date", t["contacts"].num_rows // 3, "31/02/2026", "invalid-date",
-        "error", "31 February does not exist")
-    put("cp_plans", "category", t["cp_plans"].num_rows // 2, "Domestic abuse", "unknown-code",
-        "error", "not one of the CP categories")
-    put("assessments", "start_date", t["assessments"].num_rows // 4, "", "missing-value",
-        "error", "a required date left blank")
-    put("visits", "seen", t["visits"].num_rows // 5, "Maybe", "invalid-boolean", "error",
-        "not a yes/no value")
-    put("visits", "visit_date", t["visits"].num_rows // 2, "14/10/2062", "future-date", "error",
-        "a year typed as 2062 instead of 2026")
-    put("visits", "child_id", t["visits"].num_rows * 2 // 3, ORPHAN_CHILD_ID, "orphan-child",
-        "warning", "a child who is not in children.csv")
-    cin = t["cin_plans"]
-    row = _row_where(cin, "end_date", cin.num_rows // 3)
-    start, end = cin.column("start_date")[row].as_py(), cin.column("end_date")[row].as_py()
-    cin = _set(_set(cin, "start_date", row, end), "end_date", row, start)
-    t["cin_plans"] = cin
-    found.append(Problem("cin_plans", row + 2, "end_date", str(start), "end-before-start",
-                         "error", "start and end dates swapped"))
-    refs = t["referrals"]
-    row = refs.num_rows // 2
-    t["referrals"] = pa.concat_tables([refs.slice(0, row + 1), refs.slice(row, 1),
-                                       refs.slice(row + 1)])
-    found.append(Problem("referrals", row + 3, "referral_id",
-                         str(refs.column("referral_id")[row].as_py()), "duplicate-key", "error",
-                         "the row above exported twice"))
-    staff = t["staff"]
-    roles = np.asarray(pc.cast(staff.column("role"), pa.string()).to_pylist(), dtype=object)
-    teams = np.asarray(staff.column("team").to_pylist(), dtype=object)
-    row = int(np.flatnonzero((roles == "social_worker") & (teams == "Child Protection Team"))[0])
-    put("staff", "team", row, "Child Protection Tm", "unknown-team", "warning",
-        "a misspelt team name")
-    return t, found
+    n = table.num_rows
+    if name == "children":
+        names = pa.array([FAKE_NAMES[i % len(FAKE_NAMES)] for i in range(n)])
+        table = table.append_column("forename", names)
+        found.append(Problem(name, 0, "forename", "Fakename …", "name column", "dropped",
+                             "a name column with obviously fake values: dropped at load, "
+                             "counted, never shown"))
+    elif name == "contacts":
+        table = put(table, "received_date", n // 3, "31/02/2026", "invalid-date", "error",
+                    "31 February does not exist")
+    elif name == "cp_plans":
+        table = put(table, "category", n // 2, "Domestic abuse", "unknown-code", "error",
+                    "not one of the CP categories")
+    elif name == "assessments":
+        table = put(table, "start_date", n // 4, "", "missing-value", "error",
+                    "a required date left blank")
+    elif name == "visits":
+        table = put(table, "seen", n // 5, "Maybe", "invalid-boolean", "error",
+                    "not a yes/no value")
+        table = put(table, "visit_date", n // 2, "14/10/2062", "future-date", "error",
+                    "a year typed as 2062 instead of 2026")
+        table = put(table, "child_id", n * 2 // 3, ORPHAN_CHILD_ID, "orphan-child", "warning",
+                    "a child who is not in children.csv")
+    elif name == "cin_plans":
+        row = _row_where(table, "end_date", n // 3)
+        start, end = table.column("start_date")[row].as_py(), table.column("end_date")[row].as_py()
+        table = _set(_set(table, "start_date", row, end), "end_date", row, start)
+        found.append(Problem(name, row + 2, "end_date", str(start), "end-before-start", "error",
+                             "start and end dates swapped"))
+    elif name == "referrals":
+        row = n // 2
+        found.append(Problem(name, row + 3, "referral_id",
+                             str(table.column("referral_id")[row].as_py()), "duplicate-key",
+                             "error", "the row above exported twice"))
+        table = pa.concat_tables([table.slice(0, row + 1), table.slice(row, 1),
+                                  table.slice(row + 1)])
+    elif name == "staff":
+        roles = np.asarray(pc.cast(table.column("role"), pa.string()).to_pylist(), dtype=object)
+        teams = np.asarray(table.column("team").to_pylist(), dtype=object)
+        row = int(np.flatnonzero((roles == "social_worker") &
+                                 (teams == "Child Protection Team"))[0])
+        table = put(table, "team", row, "Child Protection Tm", "unknown-team", "warning",
+                    "a misspelt team name")
+    return table, found

@@ -94,7 +94,7 @@ def disability(rng: np.random.Generator, cases: Cases, anchor: float) -> dict[st
     episodes = {"child_id": breaks["child_id"][overnight],
                 "start_date": start[overnight], "end_date": end[overnight],
                 "legal_status": np.full(int(overnight.sum()), "Short break care"),
-                "full_time": np.zeros(int(overnight.sum()))}
+                "full_time": np.zeros(int(overnight.sum())), "_period_end": end[overnight]}
     by_start = {"cds_involvements": inv, "short_breaks": breaks}
     out = {k: take(v, np.lexsort((v["start_date"], v["child_id"]))) for k, v in by_start.items()}
     out["short_break_episodes"] = episodes
@@ -115,13 +115,14 @@ def practice_reviews(rng: np.random.Generator, scale: float, cp_plans: Frame, st
     return number(frame, "review_id", 501, "start_date")
 
 
-def complaints(rng: np.random.Generator, scale: float, allocated: Frame, start: float,
-               anchor: float) -> Frame:
+def complaints(rng: np.random.Generator, scale: float, allocated: Frame, pool_dob: np.ndarray,
+               start: float, anchor: float) -> Frame:
     """About 40 a year at the default scale, answered within 20 working days mostly."""
     n = rng.poisson(40 * scale * (anchor - start) / YEAR)
     received = np.floor(rng.uniform(start, anchor, n))
     row = rng.integers(0, allocated["child_id"].size, n)
-    child = np.where(rng.random(n) < 0.75, allocated["child_id"][row], -1)
+    born = pool_dob[allocated["child_id"][row]] <= received
+    child = np.where((rng.random(n) < 0.75) & born, allocated["child_id"][row], -1)
     team = allocated["team"][row]
     due = add_working_days(received, np.full(n, 20))
     kind = pick(rng, [0.8, 0.2], n)

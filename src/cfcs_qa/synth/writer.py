@@ -41,23 +41,28 @@ def is_previous_output(folder: Path) -> bool:
 
 
 def write_sample_data(opts: SynthOptions, folder: Path) -> Written:
-    """Generate and write the extract; each file is written atomically."""
+    """Generate and write the extract, one table at a time; each file is written atomically."""
     built = build(opts)
-    tables = render_all(built)
-    problems: list[Problem] = []
-    if not opts.clean:
-        tables, problems = inject(tables)
+    frames = all_frames(built)
+    del built
+    dates = DateText([v for f in frames.values() for k, v in f.items()
+                      if k.endswith("_date") or k == "date_of_birth"])
     folder.mkdir(parents=True, exist_ok=True)
-    rows: dict[str, int] = {}
-    for name, table in tables.items():
+    written = Written(folder=folder, rows={})
+    for name in TABLES:
+        table = render_table(name, frames.pop(name), dates)
+        if not opts.clean:
+            table, problems = inject(name, table)
+            written.problems += problems
         write_bytes(folder / f"{name}.csv", csv_bytes(table))
-        rows[name] = table.num_rows
+        written.rows[name] = table.num_rows
+        del table
     write_text(folder / MARKER, marker_text(opts))
-    write_text(folder / "README.md", readme_text(opts, rows, problems))
-    return Written(folder=folder, rows=rows, problems=problems)
+    write_text(folder / "README.md", readme_text(opts, written.rows, written.problems))
+    return written
 
 
-def render_all(built: Built) -> dict[str, pa.Table]:
+def all_frames(built: Built) -> dict[str, Frame]:
     frames = dict(built.frames)
     frames["children"] = _children(built)
     frames["staff"] = {k: built.staff[k].to_numpy().astype(str) for k in built.staff.columns}
@@ -66,9 +71,7 @@ def render_all(built: Built) -> dict[str, pa.Table]:
         frames["staff"][flag_column] = np.where(text == "Y", 1.0, np.where(text == "N", 0.0,
                                                                            np.nan))
     frames["population"] = {k: built.population[k].to_numpy() for k in built.population.columns}
-    dates = DateText([v for f in frames.values() for k, v in f.items()
-                      if k.endswith("_date") or k == "date_of_birth"])
-    return {name: render_table(name, frames[name], dates) for name in TABLES}
+    return frames
 
 
 def _children(built: Built) -> Frame:
