@@ -177,7 +177,8 @@ def test_optional_columns_absent_are_typed_and_missing(extract) -> None:  # type
     frame = r.get("contacts")
     assert list(frame.columns) == ["contact_id", "child_id", "received_date", "completed_date",
                                    "outcome", "_row"]
-    assert frame["completed_date"].dtype == "datetime64[us]" and frame["completed_date"].isna().all()
+    assert frame["completed_date"].dtype == "datetime64[us]"
+    assert frame["completed_date"].isna().all()
     assert frame["outcome"].dtype == "str"
 
 

@@ -1,0 +1,92 @@
+"""The validated-table cache: served only when nothing changed, owner-only, never altered."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import stat
+from pathlib import Path
+
+import pandas as pd
+
+from cfcs_qa.config import Settings, parse_settings
+from cfcs_qa.ingest import load
+
+from .conftest import AS_OF, write
+
+FILES = {
+    "children.csv": "child_id,date_of_birth,disability,family_id\nC1,01/02/2010,Y,F1\n"
+                    "C2,bad,N,\n",
+    "population.csv": "year,population_0_17\n2026,11512\n",
+    "contacts.csv": "contact_id,child_id,received_date,outcome\nK1,C1,01/01/2026,nfa\n"
+                    "K2,C9,02/01/2026,\n",
+}
+
+
+def entries(cache: Path) -> list[Path]:
+    return [p for p in cache.iterdir() if p.is_dir() and not p.name.startswith(".")]
+
+
+def test_second_load_is_served_from_the_cache_unchanged(tmp_path: Path) -> None:
+    data, cache = write(tmp_path / "x", FILES), tmp_path / "cache"
+    first = load(data, Settings(), AS_OF, cache_dir=cache)
+    (entry,) = entries(cache)
+    stamp = (entry / "meta.json").stat().st_mtime_ns
+    second = load(data, Settings(), AS_OF, cache_dir=cache)
+    assert (entry / "meta.json").stat().st_mtime_ns == stamp  # read, not rewritten
+    assert second.findings == first.findings
+    assert second.reports == first.reports
+    assert second.child_of_row == first.child_of_row
+    assert set(second.tables) == set(first.tables)
+    for name, frame in first.tables.items():
+        pd.testing.assert_frame_equal(second.tables[name], frame)
+
+
+def test_owner_only(tmp_path: Path) -> None:
+    data, cache = write(tmp_path / "x", FILES), tmp_path / "cache"
+    load(data, Settings(), AS_OF, cache_dir=cache)
+    assert stat.S_IMODE(cache.stat().st_mode) == 0o700
+    for path in cache.rglob("*"):
+        expected = 0o700 if path.is_dir() else 0o600
+        assert stat.S_IMODE(path.stat().st_mode) == expected, path
+
+
+def test_any_change_is_a_new_key(tmp_path: Path) -> None:
+    data, cache = write(tmp_path / "x", FILES), tmp_path / "cache"
+    load(data, Settings(), AS_OF, cache_dir=cache)
+    load(data, Settings(), AS_OF + dt.timedelta(days=1), cache_dir=cache)
+    load(data, parse_settings("teams:\n  A: B\n", "x"), AS_OF, cache_dir=cache)
+    (data / "contacts.csv").write_text(FILES["contacts.csv"] + "K3,C1,03/01/2026,nfa\n")
+    fresh = load(data, Settings(), AS_OF, cache_dir=cache)
+    assert list(fresh.get("contacts")["contact_id"]) == ["K1", "K2", "K3"]
+    assert len(entries(cache)) == 4
+
+
+def test_altered_entry_is_never_served(tmp_path: Path) -> None:
+    data, cache = write(tmp_path / "x", FILES), tmp_path / "cache"
+    first = load(data, Settings(), AS_OF, cache_dir=cache)
+    (entry,) = entries(cache)
+    frame = first.get("contacts").copy()
+    frame.loc[0, "child_id"] = "TAMPERED"
+    frame.to_parquet(entry / "contacts.parquet", index=False)
+    again = load(data, Settings(), AS_OF, cache_dir=cache)
+    assert list(again.get("contacts")["child_id"]) == ["C1", "C9"]
+    meta = entry / "meta.json"
+    meta.write_text(meta.read_text().replace("C9", "C8"))
+    assert [f.value for f in load(data, Settings(), AS_OF, cache_dir=cache).findings
+            if f.code == "orphan-child"] == ["C9"]
+
+
+def test_a_folder_others_can_read_is_not_used(tmp_path: Path) -> None:
+    data, cache = write(tmp_path / "x", FILES), tmp_path / "cache"
+    cache.mkdir()
+    os.chmod(cache, 0o755)
+    load(data, Settings(), AS_OF, cache_dir=cache)
+    assert list(cache.iterdir()) == []
+
+
+def test_no_cache_dir_writes_nothing(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    data = write(tmp_path / "x", FILES)
+    monkeypatch.chdir(tmp_path)
+    load(data, Settings(), AS_OF)
+    assert not (tmp_path / ".cfcs-qa-cache").exists()
