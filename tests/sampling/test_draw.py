@@ -34,7 +34,7 @@ def history(rows: list[dict]) -> pd.DataFrame:
 
 @given(sizes=st.lists(st.integers(0, 15), min_size=1, max_size=8), n=st.integers(0, 40),
        seed=st.integers(0, 2**32))
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=30, deadline=None)
 def test_sizes_sum_to_n_capped_by_the_eligible_population(sizes, n, seed):
     pop = population(sizes)
     draw = draw_sample(pop, None, DAY1, n=n, rng=generator(seed))
@@ -47,7 +47,7 @@ def test_sizes_sum_to_n_capped_by_the_eligible_population(sizes, n, seed):
 
 @given(sizes=st.lists(st.integers(1, 40), min_size=1, max_size=7), n=st.integers(1, 12),
        seed=st.integers(0, 2**32))
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=12, deadline=None)
 def test_every_stratum_stays_within_one_case_of_its_share_over_a_year(sizes, n, seed):
     pop = population(sizes)
     total = len(pop)

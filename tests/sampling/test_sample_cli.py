@@ -230,3 +230,33 @@ def test_size_above_auditors_gives_the_coordinator_the_first_extra(cli, store_ur
     by = [a["auditor_id"] for a in out["allocations"]]
     assert len(by) == 8 and by.count("P1") >= 1
     assert max(by.count(x) for x in set(by)) == 2
+
+
+def test_include_category_adds_care_leavers(cli, tmp_path, extract_dir):
+    (extract_dir / "care_leavers.csv").write_text("child_id,status\nC031,relevant\n")
+    with (extract_dir / "allocations.csv").open("a") as f:
+        f.write("C031,Team A,W1,2025-06-01,\n")
+    with (extract_dir / "children.csv").open("a") as f:
+        f.write("C031,2007-01-01,G031\n")
+    url = f"sqlite:///{tmp_path / 'c.db'}"
+    code, out, err = sample(cli, url, extract_dir, "--include-category", "care_leaver")
+    assert code == 0, err
+    assert ("care_leaver", "Team A", 1) in {(st["category"], st["team"], st["cases"])
+                                           for st in out["population"]["strata"]}
+    code, _, err = sample(cli, f"sqlite:///{tmp_path / 'd.db'}", extract_dir,
+                          "--include-category", "pets")
+    assert code == 2 and "cannot sample" in err
+
+
+def test_table_output_golden(cli, tmp_path, extract_dir):
+    import os
+
+    url = f"sqlite:///{tmp_path / 'g.db'}"
+    code, out, err = cli("sample", "--data", str(extract_dir), "--as-of", AS_OF, "--db", url,
+                         "--format", "table", "--seed", "2026", "--exclude", "IRO2")
+    assert code == 0, err
+    golden = Path(__file__).resolve().parent.parent / "golden" / "sampling" / "sample_table.txt"
+    if os.environ.get("CFCS_QA_UPDATE_GOLDEN") == "1" or not golden.exists():
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(out, encoding="utf-8")
+    assert out == golden.read_text(encoding="utf-8")

@@ -45,6 +45,9 @@ def sample_command(
                       ] = None,
     toolkits: Annotated[Path | None, typer.Option(
         "--toolkits", help="Folder for the toolkit workbooks, one per allocation.")] = None,
+    include_category: Annotated[list[str] | None, typer.Option(
+        "--include-category", help="Also sample this category (care_leaver, assessment, cds; "
+        "repeatable), as the config's audit.extra_categories does.")] = None,
     db: DbOpt = None,
     fmt: Annotated[str | None, typer.Option("--format", help="table or json.")] = None,
     by: Annotated[str | None, typer.Option(
@@ -59,6 +62,10 @@ def sample_command(
 
     chosen = choose(fmt, FORMATS)
     settings = load_settings(config or global_config())
+    if include_category:
+        extra = sorted(set(settings.audit.extra_categories) | set(include_category))
+        settings = settings.model_copy(update={
+            "audit": settings.audit.model_copy(update={"extra_categories": extra})})
     when = as_of_date(as_of)
     year, mon = parse_month(month) if month else next_cycle_month(calendar_for(settings), when)
     options = SampleOptions(year=year, month=mon, size=size, seed=seed,
