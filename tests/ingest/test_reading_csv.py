@@ -67,3 +67,13 @@ def test_spaces_are_trimmed_and_blank_is_missing(extract) -> None:  # type: igno
     frame = r.get("contacts")
     assert (frame["contact_id"].iloc[0], frame["child_id"].iloc[0]) == ("K1", "C1")
     assert frame["outcome"].iloc[0] == "nfa"
+
+
+def test_blank_lines_without_quotes(extract) -> None:  # type: ignore[no-untyped-def]
+    body = ("\r\n" + HEADER.replace("\n", "\r\n") + "K1,C1,01/01/2026,nfa\r\n\r\n\r\n"
+            "K2,C1,bad,nfa\r\n   \r\nK3,C1\r\n\r\n")
+    r = extract({"contacts.csv": body})
+    assert codes(r, "contacts") == [("invalid-date", 6, "received_date"),
+                                    ("malformed-row", 8, None)]
+    assert list(r.get("contacts")["_row"]) == [3]
+    assert r.reports["contacts"].rows_read == 3

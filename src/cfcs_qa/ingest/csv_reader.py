@@ -63,15 +63,20 @@ class CsvFile:
         self._body_start = 0
         self._lines: np.ndarray | None = None  # start line of each data record (non-empty)
         self._quoted_newlines = False
+        self._simple = False
         if not self.empty:
             self._find_header(header_rows)
 
     # -- locating records -------------------------------------------------------------
     def _find_header(self, header_rows: int) -> None:
         data = self._data
-        if not (b'"' in data or b"\n\n" in data or b"\n\r\n" in data or data[:1] == b"\n"):
+        if b'"' not in data:
             self._find_header_simple(header_rows)
             return
+        self._find_header_scanned(header_rows)
+
+    def _find_header_scanned(self, header_rows: int) -> None:
+        data = self._data
         starts, lines, ends, empty, self._quoted_newlines = _records(data)
         index = header_rows
         while index < len(starts) and (empty[index] or data[starts[index]:ends[index]].isspace()):
@@ -85,7 +90,9 @@ class CsvFile:
         self._lines = lines[index + 1 :][body]
 
     def _find_header_simple(self, header_rows: int) -> None:
-        """No quotes and no empty lines: every line is one record, no scan needed."""
+        """No quotes: every non-empty line is one record. Lines are first assumed all
+        non-empty (no scan); ``read`` rescans when pyarrow skipped empty lines."""
+        self._simple = True
         data = self._data
         start, line, skipped = 0, 1, 0
         while start < len(data):
@@ -152,8 +159,11 @@ class CsvFile:
             invalid.clear()
             blank_invalid.clear()
             table = parse(threads=False)
+        records = table.num_rows + len(invalid) + len(blank_invalid)
+        if records != len(self._lines) and self._simple:
+            self._lines = self._scanned_lines()  # there were empty lines: find them
         lines = self._lines
-        if table.num_rows + len(invalid) + len(blank_invalid) != len(lines):
+        if records != len(lines):
             return None  # pyarrow and the line scan disagree: use the exact, slower path
         if invalid or blank_invalid:
             skipped = np.array([n for n, _ in invalid] + blank_invalid, dtype=np.int64) - 1
@@ -165,6 +175,11 @@ class CsvFile:
         columns = {p: table.column(names[p]).combine_chunks() for p in positions}
         malformed = [(int(lines[n - 1]), actual) for n, actual in invalid]
         return RawTable(columns=columns, rows=rows, expected_fields=width, malformed=malformed)
+
+    def _scanned_lines(self) -> np.ndarray:
+        starts, lines, _ends, empty, _quoted = _records(self._data)
+        body = (starts >= self._body_start) & ~empty
+        return lines[body]
 
     def _read_python(self, positions: list[int], width: int) -> RawTable:
         assert self.header is not None

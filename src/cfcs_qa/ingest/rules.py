@@ -84,9 +84,12 @@ def duplicate_keys(table: Table, typed: Typed, sink: Sink, reject: np.ndarray) -
 
 def _repeats_of_text(keys: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     """Positions of repeats and of the first row each repeats, via one stable sort."""
-    valid = np.asarray(pc.is_valid(keys).to_numpy(zero_copy_only=False))
-    positions = np.flatnonzero(valid)
-    present = keys.filter(pa.array(valid))
+    if keys.null_count == 0:
+        positions, present = np.arange(len(keys)), keys
+    else:
+        valid = np.asarray(pc.is_valid(keys).to_numpy(zero_copy_only=False))
+        positions = np.flatnonzero(valid)
+        present = keys.filter(pa.array(valid))
     if len(present) < 2:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     order = pc.sort_indices(present).to_numpy()
@@ -130,5 +133,6 @@ def _comparable(name: str, typed: Typed) -> pd.Series:
 def _key_shown(parts: list[str], typed: Typed) -> pa.Array:
     if len(parts) == 1:
         return typed.text[parts[0]]
-    joined = pc.binary_join_element_wise(*[typed.text[p] for p in parts], " / ")
+    plain = [typed.text[p].cast(pa.string()) for p in parts]  # dates are dictionary-encoded
+    joined = pc.binary_join_element_wise(*plain, " / ")
     return joined

@@ -20,8 +20,10 @@ from .headers import ColumnPlan
 from .raw import Header, RawTable
 from .rules import date_pairs, duplicate_keys, future_dates
 from .sink import Sink
-from .uniques import trimmed
+from .uniques import trimmed, trimmed_coded
 
+FREE = ("key", "text")
+"""Column types with many distinct values; the others are worked on per distinct value."""
 REFERENCED = frozenset({"children", "cin_plans", "s47_enquiries", "staff"})
 """Tables other tables refer to by their key (orphan checks)."""
 
@@ -48,7 +50,10 @@ def check_table(
     report = TableReport(table=table.name, source=source, present=True)
     findings = _header_findings(table, header, raw, plan, report)
     findings += _malformed(table.name, raw)
-    text = {name: trimmed(raw.columns[pos]) for pos, name in plan.keep.items()}
+    text = {
+        name: (trimmed if table.column(name).type in FREE else trimmed_coded)(raw.columns[pos])
+        for pos, name in plan.keep.items()
+    }
     rows = raw.rows
     blank_rows = _all_blank(text, len(rows))
     if blank_rows is not None:

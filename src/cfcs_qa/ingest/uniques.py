@@ -24,6 +24,18 @@ def trimmed(arr: pa.Array) -> pa.Array:
     return text
 
 
+def trimmed_coded(arr: pa.Array) -> pa.Array:
+    """``trimmed`` for a column of few distinct values (dates, flags, codes): each distinct
+    value is trimmed once and the result stays dictionary-encoded (no strings copied)."""
+    enc = pc.dictionary_encode(arr)
+    values = [v.strip() for v in enc.dictionary.to_pylist()]
+    blank = np.array([not v for v in values] + [True])
+    index = enc.indices.fill_null(len(values)).to_numpy(zero_copy_only=False)
+    missing = blank[index]
+    indices = pa.array(np.where(missing, 0, index).astype(np.int32), mask=missing)
+    return pa.DictionaryArray.from_arrays(indices, pa.array(values, type=pa.string()))
+
+
 def key_text(arr: pa.Array) -> pa.Array:
     """Keys stay strings; ``123.0`` (Excel's way of writing 123) becomes ``123``."""
     if pc.any(pc.match_substring(arr, ".")).as_py():
