@@ -102,7 +102,8 @@ def run_sample(store: Store, extract: Extract, settings: Settings,
                                   now)
         from .writing import write_sample
 
-        run_id = write_sample(store, conn, plan, extract, settings, options, dates, now)
+        run_id = write_sample(store, conn, plan, extract, settings, options, dates, now,
+                              replaces_run=int(existing["id"]) if existing else None)
         if existing is not None:
             from ..audit import schema as s
 

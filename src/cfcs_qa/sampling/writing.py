@@ -53,7 +53,7 @@ def case_details(extract: Extract, child_ids: list[str], day1: date) -> dict[str
 
 def write_sample(store: Store, conn: Connection, plan: Plan, extract: Extract,
                  settings: Settings, options: SampleOptions, dates: Any,
-                 now: datetime) -> int:
+                 now: datetime, *, replaces_run: int | None = None) -> int:
     """Insert the run and everything with it; write the toolkits. Returns the run id."""
     from ..audit.staff_roles import directory_from_frame, supervising_manager
     from ..audit.store import next_allocation_id
@@ -81,7 +81,7 @@ def write_sample(store: Store, conn: Connection, plan: Plan, extract: Extract,
         "drawn_at": now, "drawn_by": options.actor, "data_source": extract.source or None,
         "synthetic": bool(extract.synthetic), "settings": run_settings,
         "population": population, "status": "active",
-        "redraw_reason": options.reason if options.redraw else None,
+        "redraw_reason": options.reason if replaces_run is not None else None,
     })
     pop = draw.population
     insert_rows(conn, s.run_population, [
@@ -135,9 +135,10 @@ def write_sample(store: Store, conn: Connection, plan: Plan, extract: Extract,
     if options.toolkits is not None:
         _write_toolkits(rows, options, window_start, dates.day1, bool(extract.synthetic))
     insert_rows(conn, s.allocations, rows)
-    action = "redrawn" if options.redraw else "drawn"
+    action = "redrawn" if replaces_run is not None else "drawn"
     store.log(conn, options.actor, "sampling_runs", run_id, action, options.reason, {
         "month": options.label, "seed": plan.seed, "size": int(draw.size),
+        "replaces_run": replaces_run,
         "allocations": len(rows), "unmatched": len(matching.unmatched)})
     for row in rows:
         store.log(conn, options.actor, "allocations", row["allocation_id"], "issued", None, {
