@@ -86,6 +86,10 @@ def test_table(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     code, out, _ = cli("validate", "--data", str(data), "--as-of", AS_OF, "--format", "table")
     assert code == 1
     golden("report.txt", out)
+    code, out, _ = cli("validate", "--data", str(data), "--as-of", AS_OF, "--format", "table",
+                       "--output", str(tmp_path / "dq.txt"))
+    assert code == 1 and out == ""
+    golden("report_file.txt", (tmp_path / "dq.txt").read_text())
 
 
 def test_exit_codes_and_strict(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -107,6 +111,8 @@ ERRORS = {
     "xlsx_without_output.txt": lambda t: ["--data", str(t), "--format", "xlsx"],
     "bad_as_of.txt": lambda t: ["--data", str(t), "--as-of", "26/11/2026"],
     "bad_format.txt": lambda t: ["--data", str(t), "--format", "pdf"],
+    "unwritable_output.txt": lambda t: ["--data", str(make(t / "ok", CLEAN)), "--format",
+                                        "json", "--output", str(_config(t, "") / "out.json")],
     "bad_map.txt": lambda t: ["--config", str(_config(t, "columns:\n  contacts:\n    x: Y\n")),
                               "--data", str(make(t / "ok", CLEAN))],
 }

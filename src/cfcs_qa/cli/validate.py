@@ -67,6 +67,23 @@ def validate_command(
     extract = load(source.path, settings, when, synthetic=source.synthetic,
                    cache_dir=None if no_cache else default_cache_dir())
     report = validation_report(extract)
+    try:
+        _render(report, chosen, output, extract)
+    except OSError as exc:
+        raise UserError(
+            f"Could not write {output}: {exc.strerror or exc}. Give --output a path in a folder "
+            "you can write to."
+        ) from None
+    errors = sum(1 for f in report["findings"] if f["level"] == "error")
+    warnings = len(report["findings"]) - errors
+    failed = errors > 0 or (strict and warnings > 0)
+    if output is not None or chosen != "table":
+        _note(errors, warnings, strict, failed)
+    if failed:
+        raise typer.Exit(1)
+
+
+def _render(report: dict[str, Any], chosen: str, output: Path | None, extract: Any) -> None:
     if chosen == "json":
         emit(json.dumps(report, indent=2, ensure_ascii=False), output)
     elif chosen == "xlsx":
@@ -77,13 +94,6 @@ def validate_command(
         write_validation_xlsx(report, finding_places(extract), output)
     else:
         _render_table(report, output)
-    errors = sum(1 for f in report["findings"] if f["level"] == "error")
-    warnings = len(report["findings"]) - errors
-    failed = errors > 0 or (strict and warnings > 0)
-    if output is not None or chosen != "table":
-        _note(errors, warnings, strict, failed)
-    if failed:
-        raise typer.Exit(1)
 
 
 def _note(errors: int, warnings: int, strict: bool, failed: bool) -> None:
@@ -116,29 +126,38 @@ def _print(console: Any, report: dict[str, Any]) -> None:
         console.print(SYNTHETIC_LINE, style="bold yellow", markup=False)
     findings = report["findings"]
     errors = sum(1 for f in findings if f["level"] == "error")
+    wide = console.width >= 120
     summary = Table(title=f"Data quality, extract date {report['as_of']}", title_justify="left",
                     box=box.SIMPLE_HEAD)
-    for name, justify in (("table", "left"), ("source", "left"), ("read", "right"),
-                          ("accepted", "right"), ("rejected", "right"),
-                          ("columns dropped", "left")):
-        summary.add_column(name, justify=justify)  # type: ignore[arg-type]
+    summary.add_column("table", no_wrap=True)
+    for name in ("read", "accepted", "rejected"):
+        summary.add_column(name, justify="right", no_wrap=True)
+    summary.add_column("dropped", overflow="fold")
+    if wide:
+        summary.add_column("source", overflow="fold")
     for name, t in report["tables"].items():
         dropped = list(t["columns_dropped"])
         if t["name_columns_dropped"]:
             dropped.append(f"{t['name_columns_dropped']} name column(s)")
-        summary.add_row(name, t["source"], f"{t['rows_read']:,}", f"{t['rows_accepted']:,}",
-                        f"{t['rows_rejected']:,}", ", ".join(dropped) or "-")
+        cells = [name, f"{t['rows_read']:,}", f"{t['rows_accepted']:,}",
+                 f"{t['rows_rejected']:,}", ", ".join(dropped) or "-"]
+        summary.add_row(*cells, *([t["source"]] if wide else []))
     console.print(summary)
     if findings:
         listed = Table(title=f"Findings: {errors:,} error(s), {len(findings) - errors:,} "
                        "warning(s)", title_justify="left", box=box.SIMPLE_HEAD)
-        for name in ("level", "code", "where", "column"):
-            listed.add_column(name, no_wrap=True)
-        listed.add_column("message", overflow="fold", ratio=1)
-        for f in findings[:SHOWN_FINDINGS]:
+        listed.add_column("level", no_wrap=True)
+        listed.add_column("code", no_wrap=True)
+        listed.add_column("where", no_wrap=True)
+        if wide:
+            listed.add_column("column", no_wrap=True)
+        listed.add_column("message", overflow="fold", ratio=1, min_width=30)
+        shown = sorted(findings, key=lambda f: f["level"] != "error")[:SHOWN_FINDINGS]
+        for f in shown:  # errors first, then warnings, each in table and row order
             where = f["table"] if f["row"] is None else f"{f['table']}:{f['row']}"
-            listed.add_row(f["level"], f["code"], where, f["column"] or "", f["message"],
-                           style="red" if f["level"] == "error" else None)
+            cells = [f["level"], f["code"], where, *([f["column"] or ""] if wide else []),
+                     f["message"]]
+            listed.add_row(*cells, style="red" if f["level"] == "error" else None)
         console.print(listed)
         if len(findings) > SHOWN_FINDINGS:
             console.print(f"... and {len(findings) - SHOWN_FINDINGS:,} more: use --format json, "

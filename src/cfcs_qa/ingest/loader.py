@@ -55,8 +55,11 @@ def load(
             )
     key = None
     if cache_dir is not None:
-        key = cache.key_for(layout, settings, as_of, synthetic)
-        hit = cache.fetch(Path(cache_dir), key)
+        try:
+            key = cache.key_for(layout, settings, as_of, synthetic)
+        except OSError:
+            key = None  # a file cannot be read: reading it below says which, and why
+        hit = cache.fetch(Path(cache_dir), key) if key else None
         if hit is not None:
             return hit
     extract = _load(layout, workbook, settings, as_of, synthetic)

@@ -38,7 +38,11 @@ def locate(path: Path, settings: Settings, sheet_names: list[str] | None = None)
             ".xlsx workbook, or set 'data' in cfcs-qa.yaml."
         )
     if path.is_dir():
-        names = sorted(p.name for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
+        try:
+            names = sorted(p.name for p in path.iterdir()
+                           if p.is_file() and not p.name.startswith("."))
+        except OSError as exc:
+            raise DataError(f"Could not read the folder {path}: {exc.strerror or exc}.") from None
         candidates = [n for n in names if n.lower().endswith(".csv")]
         for wanted in settings.tables.values():
             if wanted in names and wanted not in candidates:

@@ -29,11 +29,14 @@ def trimmed_coded(arr: pa.Array) -> pa.Array:
     value is trimmed once and the result stays dictionary-encoded (no strings copied)."""
     enc = pc.dictionary_encode(arr)
     values = [v.strip() for v in enc.dictionary.to_pylist()]
+    dictionary = pa.array(values, type=pa.string())
     blank = np.array([not v for v in values] + [True])
+    if not blank[:-1].any():  # nothing blank: keep the indices (and their nulls) as they are
+        return pa.DictionaryArray.from_arrays(enc.indices, dictionary)
     index = enc.indices.fill_null(len(values)).to_numpy(zero_copy_only=False)
     missing = blank[index]
     indices = pa.array(np.where(missing, 0, index).astype(np.int32), mask=missing)
-    return pa.DictionaryArray.from_arrays(indices, pa.array(values, type=pa.string()))
+    return pa.DictionaryArray.from_arrays(indices, dictionary)
 
 
 def key_text(arr: pa.Array) -> pa.Array:
