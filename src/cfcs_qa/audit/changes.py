@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 EXTRA_AUDITOR_ROLES = {2: {"pdqa_coordinator"}, 3: {"associate_director", "pdqa_coordinator"}}
 
 
-def _allocation(conn: Connection, allocation_id: str) -> dict[str, Any]:
+def load_allocation(conn: Connection, allocation_id: str) -> dict[str, Any]:
     row = conn.execute(select(s.allocations).where(
         s.allocations.c.allocation_id == allocation_id.strip())).mappings().first()
     if row is None:
@@ -42,7 +42,7 @@ def _allocation(conn: Connection, allocation_id: str) -> dict[str, Any]:
     return dict(row)
 
 
-def _require_open(alloc: Mapping[str, Any], verb: str) -> None:
+def require_open(alloc: Mapping[str, Any], verb: str) -> None:
     state = alloc["state"]
     if state == "completed":
         raise UserError(
@@ -57,7 +57,7 @@ def _require_open(alloc: Mapping[str, Any], verb: str) -> None:
         )
 
 
-def _state_change(conn: Connection, allocation_id: str, actor: str, **values: Any) -> None:
+def set_state(conn: Connection, allocation_id: str, actor: str, **values: Any) -> None:
     conn.execute(s.allocations.update()
                  .where(s.allocations.c.allocation_id == allocation_id)
                  .values(state_changed_at=utcnow(), state_changed_by=actor, **values))
@@ -109,8 +109,8 @@ def reassign(store: Store, allocation_id: str, to_staff: str, reason: str, *, ac
              settings: Any = None) -> dict[str, Any]:
     member = lookup(staff, to_staff, "--to")
     with store.transaction() as conn:
-        alloc = _allocation(conn, allocation_id)
-        _require_open(alloc, "reassigned")
+        alloc = load_allocation(conn, allocation_id)
+        require_open(alloc, "reassigned")
         if alloc["auditor_id"] == member.staff_id:
             raise UserError(f"{member.staff_id} is already the auditor of {allocation_id}.")
         reasons = check_auditor(member, alloc, extract, as_of, settings)
@@ -125,7 +125,7 @@ def reassign(store: Store, allocation_id: str, to_staff: str, reason: str, *, ac
             from_team=alloc["auditor_team"], to_staff_id=member.staff_id,
             to_name=member.display_name, to_role=member.role, to_team=member.team,
             to_email=member.email, reason=reason, recorded_by=actor, recorded_at=utcnow()))
-        _state_change(conn, alloc["allocation_id"], actor, state="reassigned",
+        set_state(conn, alloc["allocation_id"], actor, state="reassigned",
                       state_reason=reason, auditor_id=member.staff_id,
                       auditor_name=member.display_name, auditor_role=member.role,
                       auditor_team=member.team, auditor_email=member.email)
@@ -163,9 +163,9 @@ def _move_family_contact(store: Store, conn: Connection, alloc: Mapping[str, Any
 
 def withdraw(store: Store, allocation_id: str, reason: str, *, actor: str) -> dict[str, Any]:
     with store.transaction() as conn:
-        alloc = _allocation(conn, allocation_id)
-        _require_open(alloc, "withdrawn")
-        _state_change(conn, alloc["allocation_id"], actor, state="withdrawn",
+        alloc = load_allocation(conn, allocation_id)
+        require_open(alloc, "withdrawn")
+        set_state(conn, alloc["allocation_id"], actor, state="withdrawn",
                       state_reason=reason)
         store.log(conn, actor, "allocations", alloc["allocation_id"], "withdrawn", reason,
                   {"before": alloc["state"], "auditor_id": alloc["auditor_id"]})

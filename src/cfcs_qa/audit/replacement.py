@@ -21,7 +21,7 @@ from sqlalchemy import Connection, select
 from ..calendar import add_months
 from ..errors import UserError
 from . import schema as s
-from .changes import _allocation, _require_open, _state_change
+from .changes import load_allocation, require_open, set_state
 from .store import Store, next_allocation_id, utcnow
 
 
@@ -53,8 +53,8 @@ def replace(store: Store, allocation_id: str, reason: str, *, actor: str, as_of:
     from ..sampling.changes import replacement_draw
 
     with store.transaction() as conn:
-        old = _allocation(conn, allocation_id)
-        _require_open(old, "replaced")
+        old = load_allocation(conn, allocation_id)
+        require_open(old, "replaced")
         if old["run_id"] is None:
             raise UserError(
                 f"Allocation {old['allocation_id']} was not drawn in a monthly sample (Tier 3 "
@@ -100,7 +100,7 @@ def replace(store: Store, allocation_id: str, reason: str, *, actor: str, as_of:
                    issued_date=max(as_of, old["issued_date"]), state="issued",
                    created_at=utcnow(), created_by=actor)
         conn.execute(s.allocations.insert().values(**new))
-        _state_change(conn, old["allocation_id"], actor, state="replaced", state_reason=reason,
+        set_state(conn, old["allocation_id"], actor, state="replaced", state_reason=reason,
                       replaced_by=new_id)
         store.log(conn, actor, "allocations", old["allocation_id"], "replaced", reason,
                   {"replaced_by": new_id, "toolkit": "void"})
