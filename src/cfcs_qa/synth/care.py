@@ -71,9 +71,9 @@ def placements(rng: np.random.Generator, care: Frame, households: Frame,
     n_known = np.searchsorted(approved, cut, side="right")
     pick_h = np.floor(rng.random(parent.size) * n_known).astype(np.int64)
     order_h = np.argsort(households["approval_date"], kind="stable")
+    ids = households["household_id"][order_h] if order_h.size else np.full(1, -1)
     carer = np.where((n_known > 0) & np.isin(kind, FOSTER),
-                     households["household_id"][order_h][np.minimum(pick_h, order_h.size - 1)],
-                     -1)
+                     ids[np.clip(pick_h, 0, ids.size - 1)], -1)
     frame = {"child_id": care["child_id"][parent], "start_date": cut, "end_date": p_end,
              "placement_type": kind, "off_island": off, "carer_id": carer,
              "_period_end": care["end_date"][parent]}
