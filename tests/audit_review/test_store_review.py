@@ -199,6 +199,12 @@ def test_tier3_shortlist_choose_and_meeting_after_sqa_moderation(october: str) -
             choose(store, "2026-11", "2026-10-005", STAFF, "S001", reason=None,
                    issued=TODAY, due=date(2026, 11, 19))
         assert propose(store, "2026-11")["chosen"]["source_allocation_id"] == "2026-10-001"
+        with pytest.raises(UserError, match="already followed up"):
+            choose(store, "2026-12", "2026-10-001", STAFF, "S001", reason="again",
+                   issued=TODAY, due=date(2026, 12, 17))
+        with pytest.raises(UserError, match="no completed Tier 2 audit"):
+            choose(store, "2026-12", "2026-10-007", STAFF, "S001", reason="x",
+                   issued=TODAY, due=date(2026, 12, 17))
         t3 = out["tier3_allocation_id"]
         with pytest.raises(UserError, match="moderates the case record before the meeting"):
             record_meeting(store, t3, held=True, held_on=TODAY, attendees=["S001", "W1"],

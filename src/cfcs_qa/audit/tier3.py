@@ -83,6 +83,12 @@ def choose(
         src = get_allocation(conn, source_id)
         if int(src["tier"] or 2) != 2 or src["state"] in ("withdrawn", "replaced"):
             raise UserError(f"{src['allocation_id']} is not a live Tier 2 allocation.")
+        earlier = conn.execute(select(s.tier3_selections.c.month).where(and_(
+            s.tier3_selections.c.source_allocation_id == src["allocation_id"],
+            s.tier3_selections.c.allocation_id.is_not(None)))).scalar()
+        if earlier is not None:
+            raise UserError(f"{src['allocation_id']} was already followed up by the Tier 3 "
+                            f"audit of {earlier}.")
         if final_grades(conn, [src["allocation_id"]])[src["allocation_id"]]["grade"] is None:
             raise UserError(f"{src['allocation_id']} has no completed Tier 2 audit to follow.")
         source = previous_month(month)
