@@ -46,6 +46,8 @@ def kpi(ex: Extract, number: int, month: str, settings: Any = None, **kw: Any) -
     kset = load_definitions(settings)
     kset.kpis = [k for k in kset.kpis if k.number == number]
     year, mon = (int(x) for x in month.split("-"))
+    kw.setdefault("with_ids", True)
+    kw.setdefault("findings", True)
     report = compute_kpis(ex, settings, date(year, mon, 1), kset=kset, **kw)
     return report.kpis[0]
 

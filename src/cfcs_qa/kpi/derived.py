@@ -101,8 +101,8 @@ def days_between(f: pd.DataFrame, ctx: Ctx, start: Any, end: Any) -> np.ndarray:
 
 
 def _dob(f: pd.DataFrame, ctx: Ctx) -> np.ndarray:
-    dob = ctx.prepared.date_of_birth()
-    return f["child_id"].map(dob).to_numpy(dtype=NS)
+    p = ctx.prepared
+    return p.date_of_birth_by_code()[p.codes(f["child_id"])]
 
 
 @register("date_of_birth", {})
@@ -133,15 +133,19 @@ def child_open_in(f: pd.DataFrame, ctx: Ctx, frame: str, at: Any) -> np.ndarray:
     other = _frame(ctx, frame)
     if other is None or f.empty:
         return np.zeros(len(f), dtype=bool)
+    p = ctx.prepared
     when = ctx.at(f, at)
     if isinstance(when, date):
         key = ("open", frame, when)
-        if key not in ctx.prepared.cache:
-            ctx.prepared.cache[key] = set(other.loc[open_at(other, when), "child_id"])
-        return f["child_id"].isin(ctx.prepared.cache[key]).to_numpy()
-    left = pd.DataFrame({"child_id": f["child_id"].to_numpy(), "_at": when,
-                         "_i": np.arange(len(f))})
-    m = left.merge(other[["child_id", "start_date", "end_date"]], on="child_id")
+        if key not in p.cache:
+            live = other[open_at(other, when)]
+            p.cache[key] = p.by_child(p.codes(live["child_id"]), np.ones(len(live), bool), False)
+        flags: np.ndarray = p.cache[key]
+        return flags[p.codes(f["child_id"])]
+    left = pd.DataFrame({"_c": p.codes(f["child_id"]), "_at": when, "_i": np.arange(len(f))})
+    right = pd.DataFrame({"_c": p.codes(other["child_id"]), "start_date": other["start_date"],
+                          "end_date": other["end_date"]})
+    m = left[left["_c"] >= 0].merge(right[right["_c"] >= 0], on="_c")
     hit = (m["start_date"] <= m["_at"]) & (m["end_date"].isna() | (m["end_date"] > m["_at"]))
     out = np.zeros(len(f), dtype=bool)
     out[m.loc[hit, "_i"].to_numpy()] = True
@@ -154,10 +158,13 @@ def value_at(f: pd.DataFrame, ctx: Ctx, frame: str, column: str, at: Any) -> pd.
     other = _frame(ctx, frame)
     if other is None:
         return pd.Series([pd.NA] * len(f), index=f.index)
+    p = ctx.prepared
     when = resolve_ref(at, ctx.window)
     live = other[open_at(other, when)].sort_values("start_date", kind="stable")
-    latest = live.drop_duplicates("child_id", keep="last").set_index("child_id")[column]
-    return f["child_id"].map(latest)
+    values = live[column].astype(object).to_numpy()
+    by_code = p.by_child(p.codes(live["child_id"]), values, None)  # the latest start wins
+    out = pd.Series(by_code[p.codes(f["child_id"])], index=f.index, dtype=object)
+    return out.where(out.notna(), None)
 
 
 @register("record_id_at", {"frame": "frame", "at": "ref"})
@@ -170,32 +177,32 @@ def record_id_at(f: pd.DataFrame, ctx: Ctx, frame: str, at: Any) -> pd.Series:
 def previous_date(f: pd.DataFrame, ctx: Ctx, date: str) -> np.ndarray:
     """The latest ``date`` of the same child's other records strictly before this one's."""
     full = ctx.prepared.frame(ctx.source)
-    return _asof(f, f[date], full, full[date], allow_exact=False)
+    return _asof(ctx.prepared, f, f[date], full, full[date], allow_exact=False)
 
 
 @register("previous_end", {"start": "field"})
 def previous_end(f: pd.DataFrame, ctx: Ctx, start: str) -> np.ndarray:
     """The latest end_date of the child's other records that ended before ``start``."""
     full = ctx.prepared.frame(ctx.source)
-    return _asof(f, f[start], full, full["end_date"], allow_exact=False)
+    return _asof(ctx.prepared, f, f[start], full, full["end_date"], allow_exact=False)
 
 
-def _asof(f: pd.DataFrame, left_on: pd.Series, right: pd.DataFrame, right_on: pd.Series,
+def _asof(p: Prepared, f: pd.DataFrame, left_on: pd.Series, right: pd.DataFrame, right_on: pd.Series,
           allow_exact: bool, value: pd.Series | None = None) -> np.ndarray:
     """For each row, ``value`` (default: right_on) of the child's right row with the greatest
     right_on before (or at, with allow_exact) left_on. Ties: the right row sorted last."""
     out = np.full(len(f), np.datetime64("NaT"), dtype=NS) if value is None else \
         np.full(len(f), None, dtype=object)
-    left = pd.DataFrame({"child_id": f["child_id"].to_numpy(), "_on": left_on.to_numpy(dtype=NS),
+    left = pd.DataFrame({"_c": p.codes(f["child_id"]), "_on": left_on.to_numpy(dtype=NS),
                          "_i": np.arange(len(f))})
-    left = left[left["_on"].notna()].sort_values("_on", kind="stable")
-    r = pd.DataFrame({"child_id": right["child_id"].to_numpy(),
+    left = left[left["_on"].notna() & (left["_c"] >= 0)].sort_values("_on", kind="stable")
+    r = pd.DataFrame({"_c": p.codes(right["child_id"]),
                       "_on": right_on.to_numpy(dtype=NS),
                       "_v": (right_on if value is None else value).to_numpy()})
-    r = r[r["_on"].notna()].sort_values("_on", kind="stable")
+    r = r[r["_on"].notna() & (r["_c"] >= 0)].sort_values("_on", kind="stable")
     if left.empty or r.empty:
         return out
-    m = pd.merge_asof(left, r, on="_on", by="child_id", allow_exact_matches=allow_exact)
+    m = pd.merge_asof(left, r, on="_on", by="_c", allow_exact_matches=allow_exact)
     got = m["_v"].notna()
     out[m.loc[got, "_i"].to_numpy()] = m.loc[got, "_v"].to_numpy()
     return out
@@ -209,7 +216,7 @@ def previous_record(f: pd.DataFrame, ctx: Ctx, date: str, tiebreak: str, column:
     key = full[tiebreak].astype("str")
     order = pd.DataFrame({"d": full[date], "n": key.str.len(), "k": key})
     ranked = full.loc[order.sort_values(["d", "n", "k"], kind="stable").index]
-    values = _asof(f, f[date], ranked, ranked[date], allow_exact=False, value=ranked[column])
+    values = _asof(ctx.prepared, f, f[date], ranked, ranked[date], allow_exact=False, value=ranked[column])
     if full[column].dtype.kind == "M":
         return pd.to_datetime(pd.Series(values, index=f.index))
     return pd.Series(values, index=f.index).astype("string")
@@ -225,7 +232,7 @@ def linked_or_latest(f: pd.DataFrame, ctx: Ctx, table: str, link: str, key: str,
     if other is None:
         return np.full(len(f), np.datetime64("NaT"), dtype=NS)
     linked = f[link].map(other.drop_duplicates(key).set_index(key)[value]).to_numpy(dtype=NS)
-    latest = _asof(f, f[on_or_before], other, other[value], allow_exact=True)
+    latest = _asof(ctx.prepared, f, f[on_or_before], other, other[value], allow_exact=True)
     return np.where(np.isnat(linked), latest, linked)
 
 
@@ -238,7 +245,14 @@ def latest_related(f: pd.DataFrame, ctx: Ctx, table: str, key: str, date: str,
     if other is None:
         return np.full(len(f), np.datetime64("NaT"), dtype=NS)
     limit = pd.Timestamp(resolve_ref(on_or_before, ctx.window))
-    latest = other.loc[other[date] <= limit].groupby(key)[date].max()
+    sel = other.loc[other[date] <= limit]
+    if key == "child_id":
+        p = ctx.prepared
+        ordered = sel.sort_values(date, kind="stable")
+        by_code = p.by_child(p.codes(ordered["child_id"]), ordered[date].to_numpy(dtype=NS),
+                             np.datetime64("NaT", "ns"))
+        return by_code[p.codes(f["child_id"])]
+    latest = sel.groupby(key)[date].max()
     return f[key].map(latest).to_numpy(dtype=NS)
 
 
@@ -262,8 +276,11 @@ def count_related(f: pd.DataFrame, ctx: Ctx, table: str, date: str, to: Any,
         sel = other[overlaps(other, w1, w2, start=date, end=end)]
     if flt:
         sel = sel[all_of(sel, flt, ctx.window)]
-    counts = sel.groupby("child_id").size()
-    return f["child_id"].map(counts).fillna(0).to_numpy(dtype="float64")
+    p = ctx.prepared
+    codes = p.codes(sel["child_id"])
+    counts = np.bincount(codes[codes >= 0], minlength=p.n_children + 1).astype("float64")
+    counts[-1] = 0  # code -1: a child seen nowhere else
+    return counts[p.codes(f["child_id"])]
 
 
 @register("care_days_since_birthday", {"frame": "frame", "years": "int", "until": "ref"})
@@ -274,17 +291,21 @@ def care_days_since_birthday(f: pd.DataFrame, ctx: Ctx, frame: str, years: int,
     other = _frame(ctx, frame)
     if other is None or f.empty:
         return np.zeros(len(f))
+    p = ctx.prepared
     last = pd.Timestamp(resolve_ref(until, ctx.window)) + pd.Timedelta(days=1)
-    kids = pd.DataFrame({"child_id": f["child_id"].to_numpy(),
-                         "_from": birthday_many(_dob(f, ctx), years)}).drop_duplicates("child_id")
-    m = kids.merge(other[["child_id", "start_date", "end_date"]], on="child_id")
+    kids = pd.DataFrame({"_c": p.codes(f["child_id"]),
+                         "_from": birthday_many(_dob(f, ctx), years)}).drop_duplicates("_c")
+    right = pd.DataFrame({"_c": p.codes(other["child_id"]), "start_date": other["start_date"],
+                          "end_date": other["end_date"]})
+    m = kids[kids["_c"] >= 0].merge(right, on="_c")
     lo = np.maximum(m["start_date"].to_numpy(dtype=NS), m["_from"].to_numpy(dtype=NS))
     hi_end = m["end_date"].fillna(last).to_numpy(dtype=NS)
     hi = np.minimum(hi_end, np.datetime64(last.to_datetime64(), "ns"))
     days = np.clip((hi - lo) / np.timedelta64(1, "D"), 0, None)
     days = np.where(np.isnan(days), 0, days)
-    total = pd.Series(days).groupby(m["child_id"].to_numpy()).sum()
-    return f["child_id"].map(total).fillna(0).to_numpy(dtype="float64")
+    total = np.bincount(m["_c"].to_numpy(), weights=days, minlength=p.n_children + 1)
+    total[-1] = 0
+    return total[p.codes(f["child_id"])]
 
 
 @register("add_months_by", {"date": "field", "by": "field", "months": "map"})

@@ -98,16 +98,19 @@ class KpiReport:
 class Evaluator:
     """Memoised (KPI, month) figures over one preparation."""
 
-    def __init__(self, prepared: Prepared, settings: Settings, by_team: bool = False) -> None:
+    def __init__(self, prepared: Prepared, settings: Settings, by_team: bool = False,
+                 ids: bool = False) -> None:
         self.p = prepared
         self.settings = settings
         self.by_team = by_team
+        self.ids = ids
         self._memo: dict[tuple[int, date, bool], Figure] = {}
 
     def month(self, k: KpiDef, first: date, detail: bool = False) -> Figure:
         key = (k.number, first, detail)
         if key not in self._memo:
             self._memo[key] = evaluate(self.p, k, first, detail=detail, by_team=self.by_team,
+                                       ids=self.ids,
                                        options=kpi_options(self.settings, k.number, k.id))
         return self._memo[key]
 
@@ -159,7 +162,7 @@ def _small(k: KpiDef, f: Figure) -> dict[str, Any]:
 
 
 def result_for(ev: Evaluator, kset: KpiSet, k: KpiDef, first: date, period: str,
-               history: int = 0, detail: bool = True) -> KpiResult:
+               history: int = 0, detail: bool = False) -> KpiResult:
     fig = ev.period(k, first, period, detail=detail)
     prev = ev.period(k, add_months(first, -1), period)
     value = _published(k, fig.value) if fig.status == "ok" else None
@@ -193,13 +196,18 @@ def result_for(ev: Evaluator, kset: KpiSet, k: KpiDef, first: date, period: str,
 
 def compute_kpis(extract: Extract, settings: Settings, month: date, *, as_of: date | None = None,
                  period: str = "month", by_team: bool = False, history: int = 0,
-                 kset: KpiSet | None = None, prepared: Prepared | None = None) -> KpiReport:
-    """Every enabled KPI for the month starting ``month`` (any day of it)."""
+                 with_ids: bool = False, findings: bool = False, kset: KpiSet | None = None,
+                 prepared: Prepared | None = None) -> KpiReport:
+    """Every enabled KPI for the month starting ``month`` (any day of it).
+
+    ``with_ids``: keep the ids behind each numerator and denominator; ``findings``: build the
+    blank-flag findings one by one (their count is always there)."""
     first = month.replace(day=1)
     kset = kset or load_definitions(settings)
     p = prepared or prepare(extract, settings, as_of)
-    ev = Evaluator(p, settings, by_team=by_team)
-    results = [result_for(ev, kset, k, first, period, history) for k in kset.kpis if k.enabled]
+    ev = Evaluator(p, settings, by_team=by_team, ids=with_ids)
+    results = [result_for(ev, kset, k, first, period, history, detail=findings)
+               for k in kset.kpis if k.enabled]
     return KpiReport(month=first.strftime("%Y-%m"), period=period, as_of=p.as_of,
                      synthetic=extract.synthetic, provisional=month_end(first) > p.as_of,
                      kpis=results)

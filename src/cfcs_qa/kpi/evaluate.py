@@ -77,7 +77,7 @@ def derive(f: pd.DataFrame, p: Prepared, k: KpiDef, w: Window) -> pd.DataFrame:
 
 
 def evaluate(p: Prepared, k: KpiDef, first: date, *, options: dict[str, Any] | None = None,
-             detail: bool = False, by_team: bool = False) -> Figure:
+             detail: bool = False, by_team: bool = False, ids: bool = False) -> Figure:
     """The KPI's figure for the month starting ``first``."""
     w = window_for(first, p.as_of)
     if any(not p.extract.has(t) for t in k.requires):
@@ -93,14 +93,15 @@ def evaluate(p: Prepared, k: KpiDef, first: date, *, options: dict[str, Any] | N
     numerator = list(k.numerator or [])
     numerator += _recency(k, options or {})
     num = den & all_of(f, numerator, w) if k.numerator is not None else den
-    fig = _count(k, f, den, num)
+    want = ids or detail
+    fig = _count(k, f, den, num, want)
     if k.rate_denominator is not None:
         fig = _rate(p, k, w, fig)
     fig.blank_flags, fig.findings = _blank_flags(k, f, den, left, detail)
     fig.extras = _extras(p, k, w)
     for band in k.bands:
         bmask = all_of(f, band.filters, w)
-        fig.bands[band.name] = _count(k, f, den & bmask, num & bmask)
+        fig.bands[band.name] = _count(k, f, den & bmask, num & bmask, want)
     if by_team and k.team_split:
         fig.by_team = _by_team(p, k, w, f, den, num)
     if detail:
@@ -116,10 +117,18 @@ def _ids(k: KpiDef, f: pd.DataFrame, m: pd.Series) -> list[str]:
     return sorted(pd.unique(f.loc[m, col].astype(str)))
 
 
-def _count(k: KpiDef, f: pd.DataFrame, den: pd.Series, num: pd.Series) -> Figure:
-    den_ids, num_ids = _ids(k, f, den), _ids(k, f, num)
-    fig = figure_from(k, len(num_ids), len(den_ids))
-    fig.den_ids, fig.num_ids = den_ids, num_ids
+def _n(k: KpiDef, f: pd.DataFrame, m: pd.Series) -> int:
+    if k.count == "children":
+        return int(f.loc[m, "child_id"].nunique())
+    return int(m.sum())
+
+
+def _count(k: KpiDef, f: pd.DataFrame, den: pd.Series, num: pd.Series,
+           want_ids: bool = False) -> Figure:
+    """Counts (records, or children once each); the ids only when someone will read them."""
+    fig = figure_from(k, _n(k, f, num), _n(k, f, den))
+    if want_ids:
+        fig.den_ids, fig.num_ids = _ids(k, f, den), _ids(k, f, num)
     return fig
 
 

@@ -27,6 +27,7 @@ CONTINUOUS: dict[str, str] = {
 """Derived frame name -> the contract table it is built from."""
 
 ID = "_id"
+BIG_TABLES = frozenset({"visits", "contacts"})
 
 
 def frame_base_table(name: str) -> str:
@@ -43,7 +44,7 @@ class Prepared:
     calendar: WorkingCalendar
     as_of: date
     _frames: dict[str, pd.DataFrame] = field(default_factory=dict)
-    _sorted: dict[tuple[str, str], tuple[pd.DataFrame, np.ndarray]] = field(default_factory=dict)
+    _sorted: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     cache: dict[Any, Any] = field(default_factory=dict)
     """Per-run memo for derived helpers (keyed by what they depend on)."""
 
@@ -65,31 +66,63 @@ class Prepared:
             self._frames[name] = table
         return self._frames[name]
 
-    def sorted_by(self, name: str, column: str) -> tuple[pd.DataFrame, np.ndarray]:
-        """The frame sorted by ``column`` (NaT dropped) and its values, for month slicing."""
+    def sorted_by(self, name: str, column: str) -> tuple[np.ndarray, np.ndarray]:
+        """Row positions of the frame ordered by ``column`` (NaT last) and the sorted values,
+        so a month is two binary searches and a take of its own rows (no full re-sort)."""
         key = (name, column)
         if key not in self._sorted:
-            f = self.frame(name)
-            f = f[f[column].notna()].sort_values(column, kind="stable")
-            self._sorted[key] = (f, f[column].to_numpy(dtype="datetime64[ns]"))
+            values = self.frame(name)[column].to_numpy(dtype="datetime64[ns]")
+            order = np.argsort(values)  # month slices are re-sorted by position
+            self._sorted[key] = (order, values[order])
         return self._sorted[key]
 
-    def date_of_birth(self) -> pd.Series:
+    @property
+    def child_index(self) -> pd.Index:
+        """Every child id in ``children`` and in the tables other than the two largest
+        (visits, contacts). Codes into it make child joins integer work; code -1 (an id seen
+        nowhere else) never matches anything, which is exactly right for such an id."""
+        if "child_index" not in self.cache:
+            parts = [self.extract.get(t)["child_id"].dropna().unique()
+                     for t in self.extract.tables
+                     if t not in BIG_TABLES and "child_id" in self.extract.get(t).columns]
+            ids = pd.unique(np.concatenate([np.asarray(x, dtype=object) for x in parts])) \
+                if parts else np.array([], dtype=object)
+            self.cache["child_index"] = pd.Index(ids, dtype=object)
+        idx: pd.Index = self.cache["child_index"]
+        return idx
+
+    def codes(self, child_ids: pd.Series) -> np.ndarray:
+        """Integer codes of ``child_ids`` (-1: unknown)."""
+        return np.asarray(self.child_index.get_indexer(child_ids.to_numpy(dtype=object)))
+
+    @property
+    def n_children(self) -> int:
+        return len(self.child_index)
+
+    def by_child(self, codes: np.ndarray, values: np.ndarray, fill: Any) -> np.ndarray:
+        """An array indexed by child code (+1 slot at the end for code -1, holding ``fill``)."""
+        out = np.full(self.n_children + 1, fill, dtype=np.asarray(values).dtype
+                      if fill is not None else object)
+        ok = codes >= 0
+        out[codes[ok]] = np.asarray(values)[ok]
+        return out
+
+    def date_of_birth_by_code(self) -> np.ndarray:
         if "dob" not in self.cache:
             children = self.extract.get("children")
-            self.cache["dob"] = pd.Series(
+            self.cache["dob"] = self.by_child(
+                self.codes(children["child_id"]),
                 children["date_of_birth"].to_numpy(dtype="datetime64[ns]"),
-                index=children["child_id"].to_numpy(),
-            )
-        s: pd.Series = self.cache["dob"]
-        return s
+                np.datetime64("NaT", "ns"))
+        arr: np.ndarray = self.cache["dob"]
+        return arr
 
 
 def _with_id(table: pd.DataFrame, name: str) -> pd.DataFrame:
     key = key_of(name)
-    out = table.copy()
+    out = table.copy(deep=False)
     if len(key) == 1:
-        out[ID] = out[key[0]].astype("str")
+        out[ID] = out[key[0]]
     else:
         parts = [out[k].astype("str") if out[k].dtype.kind != "M" else
                  out[k].dt.strftime("%Y-%m-%d") for k in key]
@@ -149,10 +182,10 @@ def merge_placements(rows: pd.DataFrame) -> pd.DataFrame:
 
 def month_slice(p: Prepared, name: str, column: str, first: date, last: date) -> pd.DataFrame:
     """Rows of ``name`` whose ``column`` falls in [first, last] (binary search on a sorted copy)."""
-    f, values = p.sorted_by(name, column)
+    order, values = p.sorted_by(name, column)
     lo = np.searchsorted(values, np.datetime64(first, "ns"), side="left")
     hi = np.searchsorted(values, np.datetime64(last, "ns"), side="right")
-    return f.iloc[lo:hi]
+    return p.frame(name).iloc[np.sort(order[lo:hi])]
 
 
 def open_at(f: pd.DataFrame, at: date, start: str = "start_date",

@@ -17,10 +17,15 @@ def teams_at(p: Prepared, child_ids: pd.Series, ref_dates: np.ndarray) -> np.nda
     out = np.full(len(child_ids), UNALLOCATED, dtype=object)
     if not p.extract.has("allocations") or len(child_ids) == 0:
         return out
-    alloc = p.frame("allocations")[["child_id", "team", "start_date", "end_date"]]
-    left = pd.DataFrame({"child_id": child_ids.to_numpy(), "_at": ref_dates,
+    if "alloc" not in p.cache:
+        a = p.frame("allocations")
+        p.cache["alloc"] = pd.DataFrame({"_c": p.codes(a["child_id"]), "team": a["team"],
+                                         "start_date": a["start_date"],
+                                         "end_date": a["end_date"]})
+    alloc: pd.DataFrame = p.cache["alloc"]
+    left = pd.DataFrame({"_c": p.codes(child_ids), "_at": ref_dates,
                          "_i": np.arange(len(child_ids))})
-    m = left.merge(alloc, on="child_id")
+    m = left[left["_c"] >= 0].merge(alloc, on="_c")
     live = m[(m["start_date"] <= m["_at"]) & (m["end_date"].isna() | (m["end_date"] > m["_at"]))]
     live = live.sort_values(["_i", "start_date"], kind="stable").drop_duplicates("_i", keep="last")
     out[live["_i"].to_numpy()] = live["team"].astype(str).to_numpy()

@@ -34,8 +34,20 @@ def _norm(p: Any) -> str | int:
 
 
 def load_with_lines(text: str) -> tuple[Any, LineMap]:
-    """Parse ``text`` with the safe loader; raise ``yaml.YAMLError`` on bad YAML."""
-    loader = yaml.SafeLoader(text)
+    """Parse ``text`` with the safe loader (libyaml's when present, for speed); raise
+    ``yaml.YAMLError`` on bad YAML, always with the pure-Python loader's wording so messages
+    do not depend on how PyYAML was built."""
+    fast = getattr(yaml, "CSafeLoader", None)
+    if fast is not None:
+        try:
+            return _load(text, fast)
+        except yaml.YAMLError:
+            pass
+    return _load(text, yaml.SafeLoader)
+
+
+def _load(text: str, loader_class: Any) -> tuple[Any, LineMap]:
+    loader = loader_class(text)
     try:
         node = loader.get_single_node()
         if node is None:
