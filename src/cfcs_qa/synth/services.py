@@ -25,9 +25,14 @@ def allocations(rng: np.random.Generator, pool: Pool, cases: Cases, care: Frame,
     stop = np.where(np.isnan(care["end_date"]), np.inf, care["end_date"])
     np.fmax.at(last_care, care["child_id"], stop)
     lc_child = leavers["child_id"][left]
+    # the assessment team holds the case until a plan or care begins (an emergency
+    # placement before the assessment starts: the care team holds it from the start)
+    main = np.fmin(np.fmin(d["cp_s"], d["cin_s"]), d["cic_s"])
+    as_start = np.where(main <= d["as_s"], np.nan, d["as_s"])
+    as_end = np.where(main > d["as_s"], np.fmin(d["as_e"], main - 1), d["as_e"])
     parts = [
         (c, d["contact"], np.where(cases.has("referral"), d["decision"], d["contact"] - 1), 0),
-        (c, d["as_s"], d["as_e"], 1),
+        (c, as_start, as_end, 1),
         (c, d["re_contact"], np.where(cases.has("re_referral"), d["re_decision"], np.nan), 0),
         (c, d["re_as_s"], d["re_as_e"], 1),
         (c, d["cin_s"], d["cin_e"], 2),
