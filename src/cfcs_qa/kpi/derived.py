@@ -102,7 +102,7 @@ def days_between(f: pd.DataFrame, ctx: Ctx, start: Any, end: Any) -> np.ndarray:
 
 def _dob(f: pd.DataFrame, ctx: Ctx) -> np.ndarray:
     p = ctx.prepared
-    return p.date_of_birth_by_code()[p.codes(f["child_id"])]
+    return p.date_of_birth_by_code()[p.child_codes(f)]
 
 
 @register("date_of_birth", {})
@@ -139,11 +139,11 @@ def child_open_in(f: pd.DataFrame, ctx: Ctx, frame: str, at: Any) -> np.ndarray:
         key = ("open", frame, when)
         if key not in p.cache:
             live = other[open_at(other, when)]
-            p.cache[key] = p.by_child(p.codes(live["child_id"]), np.ones(len(live), bool), False)
+            p.cache[key] = p.by_child(p.child_codes(live), np.ones(len(live), bool), False)
         flags: np.ndarray = p.cache[key]
-        return flags[p.codes(f["child_id"])]
-    left = pd.DataFrame({"_c": p.codes(f["child_id"]), "_at": when, "_i": np.arange(len(f))})
-    right = pd.DataFrame({"_c": p.codes(other["child_id"]), "start_date": other["start_date"],
+        return flags[p.child_codes(f)]
+    left = pd.DataFrame({"_c": p.child_codes(f), "_at": when, "_i": np.arange(len(f))})
+    right = pd.DataFrame({"_c": p.child_codes(other), "start_date": other["start_date"],
                           "end_date": other["end_date"]})
     m = left[left["_c"] >= 0].merge(right[right["_c"] >= 0], on="_c")
     hit = (m["start_date"] <= m["_at"]) & (m["end_date"].isna() | (m["end_date"] > m["_at"]))
@@ -162,8 +162,8 @@ def value_at(f: pd.DataFrame, ctx: Ctx, frame: str, column: str, at: Any) -> pd.
     when = resolve_ref(at, ctx.window)
     live = other[open_at(other, when)].sort_values("start_date", kind="stable")
     values = live[column].astype(object).to_numpy()
-    by_code = p.by_child(p.codes(live["child_id"]), values, None)  # the latest start wins
-    out = pd.Series(by_code[p.codes(f["child_id"])], index=f.index, dtype=object)
+    by_code = p.by_child(p.child_codes(live), values, None)  # the latest start wins
+    out = pd.Series(by_code[p.child_codes(f)], index=f.index, dtype=object)
     return out.where(out.notna(), None)
 
 
@@ -193,10 +193,10 @@ def _asof(p: Prepared, f: pd.DataFrame, left_on: pd.Series, right: pd.DataFrame,
     right_on before (or at, with allow_exact) left_on. Ties: the right row sorted last."""
     out = np.full(len(f), np.datetime64("NaT"), dtype=NS) if value is None else \
         np.full(len(f), None, dtype=object)
-    left = pd.DataFrame({"_c": p.codes(f["child_id"]), "_on": left_on.to_numpy(dtype=NS),
+    left = pd.DataFrame({"_c": p.child_codes(f), "_on": left_on.to_numpy(dtype=NS),
                          "_i": np.arange(len(f))})
     left = left[left["_on"].notna() & (left["_c"] >= 0)].sort_values("_on", kind="stable")
-    r = pd.DataFrame({"_c": p.codes(right["child_id"]),
+    r = pd.DataFrame({"_c": p.child_codes(right),
                       "_on": right_on.to_numpy(dtype=NS),
                       "_v": (right_on if value is None else value).to_numpy()})
     r = r[r["_on"].notna() & (r["_c"] >= 0)].sort_values("_on", kind="stable")
@@ -249,9 +249,9 @@ def latest_related(f: pd.DataFrame, ctx: Ctx, table: str, key: str, date: str,
     if key == "child_id":
         p = ctx.prepared
         ordered = sel.sort_values(date, kind="stable")
-        by_code = p.by_child(p.codes(ordered["child_id"]), ordered[date].to_numpy(dtype=NS),
+        by_code = p.by_child(p.child_codes(ordered), ordered[date].to_numpy(dtype=NS),
                              np.datetime64("NaT", "ns"))
-        return by_code[p.codes(f["child_id"])]
+        return by_code[p.child_codes(f)]
     latest = sel.groupby(key)[date].max()
     return f[key].map(latest).to_numpy(dtype=NS)
 
@@ -277,10 +277,10 @@ def count_related(f: pd.DataFrame, ctx: Ctx, table: str, date: str, to: Any,
     if flt:
         sel = sel[all_of(sel, flt, ctx.window)]
     p = ctx.prepared
-    codes = p.codes(sel["child_id"])
+    codes = p.child_codes(sel)
     counts = np.bincount(codes[codes >= 0], minlength=p.n_children + 1).astype("float64")
     counts[-1] = 0  # code -1: a child seen nowhere else
-    return counts[p.codes(f["child_id"])]
+    return counts[p.child_codes(f)]
 
 
 @register("care_days_since_birthday", {"frame": "frame", "years": "int", "until": "ref"})
@@ -293,9 +293,9 @@ def care_days_since_birthday(f: pd.DataFrame, ctx: Ctx, frame: str, years: int,
         return np.zeros(len(f))
     p = ctx.prepared
     last = pd.Timestamp(resolve_ref(until, ctx.window)) + pd.Timedelta(days=1)
-    kids = pd.DataFrame({"_c": p.codes(f["child_id"]),
+    kids = pd.DataFrame({"_c": p.child_codes(f),
                          "_from": birthday_many(_dob(f, ctx), years)}).drop_duplicates("_c")
-    right = pd.DataFrame({"_c": p.codes(other["child_id"]), "start_date": other["start_date"],
+    right = pd.DataFrame({"_c": p.child_codes(other), "start_date": other["start_date"],
                           "end_date": other["end_date"]})
     m = kids[kids["_c"] >= 0].merge(right, on="_c")
     lo = np.maximum(m["start_date"].to_numpy(dtype=NS), m["_from"].to_numpy(dtype=NS))
@@ -305,7 +305,7 @@ def care_days_since_birthday(f: pd.DataFrame, ctx: Ctx, frame: str, years: int,
     days = np.where(np.isnan(days), 0, days)
     total = np.bincount(m["_c"].to_numpy(), weights=days, minlength=p.n_children + 1)
     total[-1] = 0
-    return total[p.codes(f["child_id"])]
+    return total[p.child_codes(f)]
 
 
 @register("add_months_by", {"date": "field", "by": "field", "months": "map"})

@@ -200,7 +200,7 @@ def _by_team(p: Prepared, k: KpiDef, w: Window, f: pd.DataFrame, den: pd.Series,
         ref = f[k.period.date].to_numpy(dtype="datetime64[ns]")
     else:
         ref = np.full(len(f), np.datetime64(w.me, "ns"))
-    team = pd.Series(teams_at(p, f["child_id"], ref), index=f.index)
+    team = pd.Series(teams_at(p, p.child_codes(f), ref), index=f.index)
     out: dict[str, Figure] = {}
     for name in sorted(set(team[den])):
         t = team == name
