@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -45,11 +46,23 @@ def _file_hash(path: Path) -> str:
         return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
+@functools.cache
+def code_version() -> str:
+    """LOADER_VERSION plus a hash of the loader's own source (and the contract it checks), so
+    an upgraded cfcs-qa never serves an entry an older loader wrote."""
+    package = Path(__file__).resolve().parent
+    h = hashlib.sha256(LOADER_VERSION.encode())
+    for path in [*sorted(package.glob("*.py")), package.parent / "contract.py",
+                 package.parent / "findings.py"]:
+        h.update(path.name.encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
 def key_for(layout: Layout, settings: Settings, as_of: dt.date, synthetic: bool) -> str:
     maps = settings.model_dump(include={"tables", "header_rows", "columns", "values", "teams"})
     h = hashlib.sha256()
     h.update(json.dumps({
-        "version": LOADER_VERSION, "maps": maps, "as_of": as_of.isoformat(),
+        "version": code_version(), "maps": maps, "as_of": as_of.isoformat(),
         "synthetic": synthetic, "path": str(layout.path.resolve()), "kind": layout.kind,
         "tables": {t: loc.name for t, loc in sorted(layout.tables.items())},
     }, sort_keys=True).encode())
@@ -158,6 +171,12 @@ def _meta(extract: Extract) -> dict[str, Any]:
 
 
 def _prune(root: Path) -> None:
+    """Keep the most recently used entries; remove half-written ones an hour old."""
+    now = dt.datetime.now().timestamp()
+    for tmp in root.glob(".tmp-*"):
+        with contextlib.suppress(OSError):
+            if now - tmp.stat().st_mtime > 3600:
+                shutil.rmtree(tmp, ignore_errors=True)
     entries = [p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")]
     entries.sort(key=lambda p: p.stat().st_mtime, reverse=True)
     for old in entries[KEEP_ENTRIES:]:

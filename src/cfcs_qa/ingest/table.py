@@ -19,7 +19,7 @@ from .frames import accepted_frame
 from .headers import ColumnPlan
 from .raw import Header, RawTable
 from .rules import date_pairs, duplicate_keys, future_dates
-from .sink import Sink
+from .sink import Sink, quoted
 from .uniques import trimmed, trimmed_coded
 
 FREE = ("key", "text")
@@ -109,7 +109,7 @@ def _header_findings(
 
     for _pos, written in plan.unknown:
         report.columns_dropped.append(written)
-        warn(written, f"column {written!r} is not in the contract for {name}: dropped")
+        warn(written, f"column {quoted(written)!r} is not in the contract for {name}: dropped")
     for _pos, canonical in plan.duplicates:
         report.columns_dropped.append(canonical)
         warn(canonical, f"a second {canonical} column: dropped (the first one is used)")
