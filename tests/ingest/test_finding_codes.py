@@ -210,3 +210,17 @@ def test_values_read_as_the_contract_says(extract) -> None:  # type: ignore[no-u
     assert list(kids["disability"].astype(object).fillna("?")) == [True, False, "?"]
     assert list(r.get("cic_reviews")["participation"]) == ["PN7"]
     assert list(r.get("complaints")["outcome"]) == ["partly_upheld"]
+
+
+def test_second_column_with_the_same_meaning_is_dropped(extract) -> None:  # type: ignore[no-untyped-def]
+    r = extract({"contacts.csv": "contact_id,child_id,received_date,Child ID\n"
+                                 "K1,C1,01/01/2026,C2\n"})
+    (f,) = only(r, "unknown-column")
+    assert (f.row, f.column) == (1, "child_id")
+    assert list(r.get("contacts")["child_id"]) == ["C1"]
+    assert r.reports["contacts"].columns_dropped == ["child_id"]
+
+
+def test_workbook_in_a_folder_is_pointed_out(extract) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(DataError, match="holds 'extract.xlsx'"):
+        extract({"extract.xlsx": b"PK"}, with_children=False)

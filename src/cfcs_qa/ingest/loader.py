@@ -47,11 +47,14 @@ def load(
     for required in REQUIRED_TABLES:
         if required not in layout.tables:
             where = "sheet" if layout.kind == "workbook" else "file"
+            books = sorted(p.name for p in path.glob("*.xls*")) if path.is_dir() else []
+            hint = (f" The folder holds {books[0]!r}: if the extract is that workbook, give its "
+                    "path as --data." if books else "")
             raise DataError(
                 f"{path} has no {required} table (looked for a {where} named "
                 f"{settings.tables.get(required, required + ('.csv' if where == 'file' else ''))!r}"
                 f"). It is the one table cfcs-qa needs: add it, or name the site's {where} under "
-                f"'tables: {required}:' in cfcs-qa.yaml."
+                f"'tables: {required}:' in cfcs-qa.yaml.{hint}"
             )
     key = None
     if cache_dir is not None:
