@@ -224,3 +224,32 @@ def test_second_column_with_the_same_meaning_is_dropped(extract) -> None:  # typ
 def test_workbook_in_a_folder_is_pointed_out(extract) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(DataError, match="holds 'extract.xlsx'"):
         extract({"extract.xlsx": b"PK"}, with_children=False)
+
+
+def test_every_table_header_only_gives_typed_empty_frames(extract) -> None:  # type: ignore[no-untyped-def]
+    from cfcs_qa.contract import TABLES
+
+    files = {f"{name}.csv": ",".join(t.column_names) + "\n" for name, t in TABLES.items()}
+    r = extract(files)
+    assert r.findings == []
+    expected = {"date": "datetime64[us]", "bool": "boolean", "int": "Int64"}
+    for name, table in TABLES.items():
+        frame = r.get(name)
+        assert len(frame) == 0 and list(frame.columns) == [*table.column_names, "_row"]
+        for column in table.columns:
+            assert str(frame[column.name].dtype) == expected.get(column.type, "str"), column
+
+
+def test_every_table_one_good_row(extract) -> None:  # type: ignore[no-untyped-def]
+    from cfcs_qa.contract import TABLES
+
+    sample = {"date": "01/01/2026", "bool": "Y", "int": "2026", "key": "C1", "text": "A"}
+    files = {}
+    for name, t in TABLES.items():
+        cells = [c.values[0] if c.values else sample[c.type] for c in t.columns]
+        if name == "children":
+            cells = ["C1" if c.name == "child_id" else "" for c in t.columns]
+        files[f"{name}.csv"] = ",".join(t.column_names) + "\n" + ",".join(cells) + "\n"
+    r = extract(files)
+    assert [f for f in r.findings if f.level == "error"] == []
+    assert all(len(r.get(name)) == 1 for name in TABLES)
