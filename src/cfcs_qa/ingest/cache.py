@@ -27,6 +27,7 @@ from ..config import Settings
 from ..fileio import private_dir
 from ..findings import Finding
 from .model import Extract, TableReport
+from .report import finding_dict
 from .sources import Layout
 
 LOADER_VERSION = "1"
@@ -161,7 +162,7 @@ def _meta(extract: Extract) -> dict[str, Any]:
         "version": LOADER_VERSION,
         "tables": sorted(extract.tables),
         "reports": [vars(r) for r in extract.reports.values()],
-        "findings": [f.to_dict() for f in extract.findings],
+        "findings": [finding_dict(f) for f in extract.findings],
         "as_of": extract.as_of.isoformat(),
         "synthetic": extract.synthetic,
         "source": extract.source,
