@@ -42,6 +42,10 @@ def contacts(rng: np.random.Generator, cases: Cases, draws: Draws, anchor: float
     }
     keep = frame["received_date"] <= anchor
     frame = {k: v[keep] for k, v in frame.items()}
+    n = frame["child_id"].size
+    office = np.floor(rng.uniform(8 * 60, 18 * 60, n))
+    frame["_minutes_received_date"] = np.where(rng.random(n) < 0.9, office,
+                                               np.floor(rng.uniform(0, 24 * 60, n)))
     return number(frame, "contact_id", 5_000_001, "received_date")
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..contract import TABLES
 from ..fileio import safe_cell
@@ -15,6 +16,7 @@ CHILD_ID_BASE = 100_000
 FAMILY_ID_BASE = 700_000
 ISO_TABLES = frozenset({"foster_households", "complaints", "practice_reviews"})
 YES_NO_TABLES = frozenset({"cp_conferences"})
+_CLOCK = pa.array([f"{m // 60:02d}:{m % 60:02d}" for m in range(24 * 60)])
 
 
 class DateText:
@@ -71,6 +73,10 @@ def render_table(name: str, frame: Frame, dates: DateText) -> pa.Table:
             columns[col.name] = _ids(values, FAMILY_ID_BASE)
         elif col.type == "date":
             columns[col.name] = dates.render(values, name in ISO_TABLES)
+            minutes = frame.get(f"_minutes_{col.name}")
+            if minutes is not None:  # a date and time, as the MASH system records it
+                times = _CLOCK.take(pa.array(minutes.astype(np.int64)))
+                columns[col.name] = pc.binary_join_element_wise(columns[col.name], times, " ")
         elif col.type == "bool":
             words = ("No", "Yes") if name in YES_NO_TABLES else ("N", "Y")
             columns[col.name] = _flag(values, words)

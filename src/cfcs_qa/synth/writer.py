@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import os
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +15,7 @@ import pyarrow.csv as pacsv
 
 from ..contract import TABLES
 from ..fileio import write_bytes, write_text
+from .draw import day
 from .generate import Built, build
 from .options import DEFAULT_ANCHOR, DEFAULT_CHILDREN, DEFAULT_MONTHS, DEFAULT_SEED, SynthOptions
 from .problems import Problem, inject
@@ -43,6 +45,7 @@ def is_previous_output(folder: Path) -> bool:
 def write_sample_data(opts: SynthOptions, folder: Path) -> Written:
     """Generate and write the extract, one table at a time; each file is written atomically."""
     built = build(opts)
+    headline = headline_figures(built, opts)
     frames = all_frames(built)
     del built
     dates = DateText([v for f in frames.values() for k, v in f.items()
@@ -58,7 +61,8 @@ def write_sample_data(opts: SynthOptions, folder: Path) -> Written:
         written.rows[name] = table.num_rows
         del table
     write_text(folder / MARKER, marker_text(opts))
-    write_text(folder / "README.md", readme_text(opts, written.rows, written.problems))
+    write_text(folder / "README.md", readme_text(opts, written.rows, written.problems,
+                                                 headline))
     return written
 
 
@@ -132,7 +136,35 @@ def marker_text(opts: SynthOptions) -> str:
             f"anchor: {opts.anchor.isoformat()}\nclean: {str(opts.clean).lower()}\n")
 
 
-def readme_text(opts: SynthOptions, rows: dict[str, int], problems: list[Problem]) -> str:
+def headline_figures(built: Built, opts: SynthOptions) -> dict[str, int | str]:
+    """What a reader of the README checks first, at the end of the last complete month."""
+    month_end = day(date(opts.anchor.year, opts.anchor.month, 1)) - 1
+    f = built.frames
+
+    def open_children(frame: Frame, mask: np.ndarray | None = None) -> int:
+        on = (frame["start_date"] <= month_end) & ~(frame["end_date"] <= month_end)
+        if mask is not None:
+            on &= mask
+        return int(np.unique(frame["child_id"][on]).size)
+
+    year = (f["referrals"]["referral_date"] > month_end - 365) & (
+        f["referrals"]["referral_date"] <= month_end)
+    contacts = (f["contacts"]["received_date"] > month_end - 365) & (
+        f["contacts"]["received_date"] <= month_end)
+    return {
+        "month end": str(np.datetime64(int(month_end), "D")),
+        "children on a CP plan": open_children(f["cp_plans"]),
+        "children in full-time care": open_children(f["cic_episodes"],
+                                                    f["cic_episodes"]["full_time"] == 1),
+        "children with a CIN plan": open_children(f["cin_plans"]),
+        "referrals in the 12 months to the month end": int(year.sum()),
+        "contacts in the 12 months to the month end": int(contacts.sum()),
+        "children in the extract": int(built.children.size),
+    }
+
+
+def readme_text(opts: SynthOptions, rows: dict[str, int], problems: list[Problem],
+                headline: dict[str, int | str]) -> str:
     lines = [
         f"# {MARKER_HEADING}",
         "",
@@ -144,14 +176,25 @@ def readme_text(opts: SynthOptions, rows: dict[str, int], problems: list[Problem
         f"{opts.anchor.isoformat()}` for results that match it.",
         f"- History: {opts.months} months ending at the anchor; seed {opts.seed}; "
         f"children option {opts.children}.",
-        "- Dates: dd/mm/yyyy (MOSAIC style), except foster_households, complaints and "
-        "practice_reviews (yyyy-mm-dd).",
+        "- Dates: dd/mm/yyyy (MOSAIC style; contacts' received_date with a time), except "
+        "foster_households, complaints and practice_reviews (yyyy-mm-dd). Flags Y/N (Yes/No "
+        "on cp_conferences).",
+        "- Seven teams (MASH, Assessment Team, Family Support Team, Child Protection Team, "
+        "Children in Care Team, Leaving Care Team, Children's Disability Service); staff hold "
+        "every audit role, a few have left (active = N).",
         "",
         "Regenerate it (byte for byte the same on every machine):",
         "",
         "```",
         command_line(opts).replace("DIR", "sample_data" if opts == SynthOptions() else "DIR"),
         "```",
+        "",
+        "## Headline figures",
+        "",
+        f"At {headline['month end']} (the last complete month), before the deliberate problems:",
+        "",
+        *[f"- {name}: {value:,}" for name, value in headline.items()
+          if not isinstance(value, str)],
         "",
         "## Tables",
         "",
