@@ -24,7 +24,8 @@ def register(app: typer.Typer) -> None:
 def sample_data(
     output_dir: Annotated[Path, typer.Option("--output-dir", help="Folder to write into.")],
     children: Annotated[int, typer.Option(
-        "--children", help="Children the service touches (volumes scale with it).")] = 3000,
+        "--children", help="About how many children the extract describes; yearly volumes "
+        "scale with it (3000 = Guernsey-sized: ~600 referrals a year).")] = 3000,
     seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 20261120,
     months: Annotated[int, typer.Option("--months", help="Months of history.")] = 36,
     anchor: Annotated[str, typer.Option(

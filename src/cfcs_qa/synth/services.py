@@ -59,20 +59,26 @@ def allocations(rng: np.random.Generator, pool: Pool, cases: Cases, care: Frame,
     end = np.where(np.isinf(end) | (end > anchor), np.nan, end)
     valid = np.isnan(end) | (end >= start)
     child, start, end, team = child[valid], start[valid], end[valid], team[valid]
-    worker = _workers(rng, staff, team)
+    worker = _workers(rng, staff, team, np.isnan(end))
     names = np.asarray(TEAMS)
     frame = {"child_id": child, "team": names[team], "worker_id": worker, "start_date": start,
              "end_date": end}
     return frame
 
 
-def _workers(rng: np.random.Generator, staff: pd.DataFrame, team: np.ndarray) -> np.ndarray:
+def _workers(rng: np.random.Generator, staff: pd.DataFrame, team: np.ndarray,
+             still_open: np.ndarray) -> np.ndarray:
+    """A practitioner of the team; open cases only with staff still in post."""
     out = np.full(team.size, "", dtype=object)
     casework = staff[staff["role"].isin(["social_worker", "senior_practitioner"])]
     for i, name in enumerate(TEAMS):
-        ids = casework.loc[casework["team"] == name, "staff_id"].to_numpy()
+        members = casework[casework["team"] == name]
+        ids = members["staff_id"].to_numpy()
+        current = members.loc[members["active"] == "Y", "staff_id"].to_numpy()
         mine = team == i
         out[mine] = ids[rng.integers(0, ids.size, int(mine.sum()))]
+        now = mine & still_open
+        out[now] = current[rng.integers(0, current.size, int(now.sum()))]
     out[rng.random(team.size) < 0.03] = ""
     return out.astype(str)
 
