@@ -213,9 +213,13 @@ def previous_record(f: pd.DataFrame, ctx: Ctx, date: str, tiebreak: str, column:
     """``column`` of the child's latest record dated before this one (ties on date: the higher
     ``tiebreak``, compared as numbers when they are digits)."""
     full = ctx.prepared.frame(ctx.source)
-    key = full[tiebreak].astype("str")
-    order = pd.DataFrame({"d": full[date], "n": key.str.len(), "k": key})
-    ranked = full.loc[order.sort_values(["d", "n", "k"], kind="stable").index]
+    memo = ("ranked", ctx.source, date, tiebreak)
+    if memo not in ctx.prepared.cache:
+        key = full[tiebreak].astype("str")
+        order = pd.DataFrame({"d": full[date], "n": key.str.len(), "k": key})
+        ctx.prepared.cache[memo] = full.loc[order.sort_values(["d", "n", "k"],
+                                                              kind="stable").index]
+    ranked = ctx.prepared.cache[memo]
     values = _asof(ctx.prepared, f, f[date], ranked, ranked[date], allow_exact=False, value=ranked[column])
     if full[column].dtype.kind == "M":
         return pd.to_datetime(pd.Series(values, index=f.index))

@@ -29,6 +29,9 @@ CONTINUOUS: dict[str, str] = {
 ID = "_id"
 CODE = "_c"
 BIG_TABLES = frozenset({"visits", "contacts"})
+"""Left out of the child index: their ids only matter when another table has them too."""
+LAZY_CODES = frozenset({"contacts"})
+"""Child codes computed per month slice, not for the whole table (only --by team needs them)."""
 
 
 def frame_base_table(name: str) -> str:
@@ -64,7 +67,7 @@ class Prepared:
                 table = continuous(table)
             elif name == "placements_merged":
                 table = merge_placements(table)
-            if "child_id" in table.columns and base not in BIG_TABLES:
+            if "child_id" in table.columns and base not in LAZY_CODES:
                 table = table.assign(**{CODE: self.codes(table["child_id"])})
             self._frames[name] = table
         return self._frames[name]
@@ -110,8 +113,13 @@ class Prepared:
         return idx
 
     def codes(self, child_ids: pd.Series) -> np.ndarray:
-        """Integer codes of ``child_ids`` (-1: unknown)."""
-        return np.asarray(self.child_index.get_indexer(child_ids.to_numpy(dtype=object)))
+        """Integer codes of ``child_ids`` (-1: unknown). Factorised first, so each distinct id
+        is looked up once (a 5M-row visits table has far fewer children than rows)."""
+        local, uniques = pd.factorize(child_ids)
+        if len(uniques) == 0:
+            return np.full(len(child_ids), -1, dtype=np.int64)
+        found = np.asarray(self.child_index.get_indexer(np.asarray(uniques, dtype=object)))
+        return np.where(local >= 0, np.append(found, -1)[local], -1).astype(np.int64)
 
     @property
     def n_children(self) -> int:
@@ -200,7 +208,14 @@ def merge_placements(rows: pd.DataFrame) -> pd.DataFrame:
 
 def month_slice(p: Prepared, name: str, column: str, first: date, last: date) -> pd.DataFrame:
     """Rows of ``name`` whose ``column`` falls in [first, last] (positions memoised per run)."""
-    return p.frame(name).iloc[p.positions(name, column, first, last)]
+    key = ("slice", name, column, first, last)
+    if key not in p.cache:
+        rows = p.frame(name).iloc[p.positions(name, column, first, last)]
+        if CODE not in rows.columns and "child_id" in rows.columns:
+            rows = rows.assign(**{CODE: p.codes(rows["child_id"])})
+        p.cache[key] = rows
+    out: pd.DataFrame = p.cache[key]
+    return out
 
 
 def open_at(f: pd.DataFrame, at: date, start: str = "start_date",
