@@ -187,8 +187,8 @@ def previous_end(f: pd.DataFrame, ctx: Ctx, start: str) -> np.ndarray:
     return _asof(ctx.prepared, f, f[start], full, full["end_date"], allow_exact=False)
 
 
-def _asof(p: Prepared, f: pd.DataFrame, left_on: pd.Series, right: pd.DataFrame, right_on: pd.Series,
-          allow_exact: bool, value: pd.Series | None = None) -> np.ndarray:
+def _asof(p: Prepared, f: pd.DataFrame, left_on: pd.Series, right: pd.DataFrame,
+          right_on: pd.Series, allow_exact: bool, value: pd.Series | None = None) -> np.ndarray:
     """For each row, ``value`` (default: right_on) of the child's right row with the greatest
     right_on before (or at, with allow_exact) left_on. Ties: the right row sorted last."""
     out = np.full(len(f), np.datetime64("NaT"), dtype=NS) if value is None else \
@@ -220,7 +220,8 @@ def previous_record(f: pd.DataFrame, ctx: Ctx, date: str, tiebreak: str, column:
         ctx.prepared.cache[memo] = full.loc[order.sort_values(["d", "n", "k"],
                                                               kind="stable").index]
     ranked = ctx.prepared.cache[memo]
-    values = _asof(ctx.prepared, f, f[date], ranked, ranked[date], allow_exact=False, value=ranked[column])
+    values = _asof(ctx.prepared, f, f[date], ranked, ranked[date], allow_exact=False,
+                   value=ranked[column])
     if full[column].dtype.kind == "M":
         return pd.to_datetime(pd.Series(values, index=f.index))
     return pd.Series(values, index=f.index).astype("string")
