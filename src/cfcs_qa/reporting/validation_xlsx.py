@@ -18,6 +18,8 @@ SUMMARY_COLUMNS = (
     "table", "source", "rows read", "rows accepted", "rows rejected", "columns dropped",
     "name columns dropped",
 )
+MAX_ROWS = 1_000_000
+"""Findings listed per sheet at most (Excel stops at 1,048,576 rows); JSON lists them all."""
 _WIDTHS = {"message": 70, "value": 24, "column": 20, "table": 18, "team": 24, "code": 22,
            "source": 28, "columns dropped": 30}
 
@@ -35,6 +37,8 @@ def write_validation_xlsx(
         [f[c] for c in FINDING_COLUMNS[:-1]] + [child, team]
         for f, (child, team) in zip(report["findings"], places, strict=True)
     ]
+    if len(rows) > MAX_ROWS:
+        rows = sorted(rows, key=lambda r: r[0] != "error")[:MAX_ROWS]  # errors first
     by_table = sorted(rows, key=lambda r: (r[2] or "", r[3] or 0, r[4] or "", r[1]))
     _findings_sheet(wb.create_sheet("By table"), [*FINDING_COLUMNS, "team"], by_table, synthetic)
     by_team = sorted(
@@ -61,6 +65,9 @@ def _summary(ws: Any, report: dict[str, Any], synthetic: bool) -> None:
     ws.append(["Valid", "yes" if report["valid"] else "no"])
     ws.append(["Errors", errors])
     ws.append(["Warnings", len(findings) - errors])
+    if len(findings) > MAX_ROWS:
+        ws.append([f"Only the first {MAX_ROWS:,} findings (errors first) are listed: Excel "
+                   "holds no more. cfcs-qa validate --format json lists every one."])
     ws.append([])
     ws.append(_bold(ws, SUMMARY_COLUMNS))
     for name, t in report["tables"].items():
