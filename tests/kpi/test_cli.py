@@ -144,3 +144,24 @@ def test_explain_json_shape_and_reason(fake_load: dict[str, object]) -> None:
     assert "KPI 7" in text and "met" in text
     with pytest.raises(UserError, match="no KPI"):
         _run("explain", "99", "--data", ".", "--as-of", "2026-06-10", "--format", "json")
+
+
+def test_explain_lists_not_yet_due_and_left_out_records() -> None:
+    from cfcs_qa.kpi import explain_kpi
+
+    ex = extract(date(2026, 5, 31), referrals=[
+        {"referral_id": "N1", "child_id": "C2", "referral_date": "2026-05-29"},
+        {"referral_id": "D1", "child_id": "C3", "referral_date": "2026-05-27",
+         "decision_date": "2026-05-28"}])
+    doc = explain_kpi(ex, Settings(), "7", date(2026, 5, 1))
+    by_id = {r["id"]: r for r in doc["records"]}
+    assert by_id["N1"]["decision"] == "not yet due" and not by_id["N1"]["in_denominator"]
+    assert by_id["N1"]["reason"] == "no decision yet; due by Mon 1 Jun, after the extract date"
+    assert by_id["D1"]["reason"] == "decided 1 working day after referral (Wed 27 May → Thu 28 May)"
+    eps = [{"episode_id": "E1", "child_id": "C1", "start_date": "2024-01-01", "full_time": True}]
+    pls = [{"placement_id": "P1", "child_id": "C1", "start_date": "2025-01-01"}]
+    doc = explain_kpi(extract(AS_OF, cic_episodes=eps, placements=pls), Settings(),
+                      "cic_off_island", date(2026, 5, 1))
+    assert [(r["decision"], r["reason"]) for r in doc["records"]] == [
+        ("left out", "placement P1: off_island is blank (left out and reported)")]
+    assert doc["blank_flags"] == 1

@@ -92,7 +92,7 @@ def kpis_command(
     settings, extract, when = _load(data, config, as_of)
     year, mon = resolve_month(month, when)
     report = compute_kpis(extract, settings, date(year, mon, 1), as_of=when, period=period,
-                          by_team=by == "team", history=history)
+                          by_team=by == "team", history=history, with_ids=with_ids)
     doc = report.to_dict(with_ids=with_ids)
     if report.provisional:
         warn(f"PROVISIONAL: {doc['month']} ends after the extract date ({doc['as_of']}).")
@@ -127,7 +127,7 @@ def _render(doc: dict[str, Any], chosen: str, output: Path | None, private: bool
             return
         from rich.console import Console
 
-        console = Console(file=sys.stdout)
+        console = Console(file=sys.stdout, width=None if sys.stdout.isatty() else 160)
         for item in kpi_renderables(doc):
             console.print(item)
 

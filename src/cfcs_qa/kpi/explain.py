@@ -22,6 +22,7 @@ from .frames import ID
 from .model import KpiDef, KpiSet
 
 _PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_]+)(?::([A-Za-z0-9_]+):([A-Za-z0-9_]+))?\}")
+_ONE = re.compile(r"(?<![\d.])1 (working day|day|placement|visit)s\b")
 
 
 def short_date(d: date) -> str:
@@ -72,7 +73,7 @@ def render(template: str, row: dict[str, Any], cal: WorkingCalendar) -> str:
                 return "none"
             return text
 
-        out = _PLACEHOLDER.sub(sub, alt)
+        out = _ONE.sub(r"1 \1", _PLACEHOLDER.sub(sub, alt))
         if not missing or i == len(alternatives) - 1:
             return out
     return ""

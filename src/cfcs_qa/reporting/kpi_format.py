@@ -45,6 +45,25 @@ def fmt_status(k: dict[str, Any]) -> str:
     return {"no_cases": "no cases", "no_data": "no data"}.get(k["status"], "")
 
 
+def fmt_target_short(k: dict[str, Any]) -> str:
+    if k.get("target") is None:
+        return ""
+    sign = "≥" if k["polarity"] == "higher_is_better" else "≤"
+    star = "*" if k.get("target_is_default") else ""
+    return f"{sign}{fmt_value(k['unit'], k['target'])}{star}"
+
+
+def fmt_comparators_short(k: dict[str, Any]) -> str:
+    """Values only (names are in the JSON, CSV and Markdown), plus the quartile."""
+    parts = [f"{c['value']:g} per 10k" if "per 10,000" in c["name"] else
+             fmt_value(k["unit"], c["value"]) for c in k.get("comparators", [])]
+    text = " / ".join(parts)
+    q = k.get("quartile")
+    if q:
+        text += f" Q{q['quartile']}/{q['of']}"
+    return text
+
+
 def fmt_comparators(k: dict[str, Any]) -> str:
     parts = [f"{c['name']} {fmt_value(k['unit'], c['value'])}" for c in k.get("comparators", [])]
     q = k.get("quartile")

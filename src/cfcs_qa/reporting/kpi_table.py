@@ -5,18 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 from .kpi_format import (
-    ARROWS,
     banners,
-    fmt_comparators,
+    fmt_comparators_short,
     fmt_fraction,
     fmt_status,
-    fmt_target,
+    fmt_target_short,
     fmt_value,
     grouped,
     title_line,
 )
 
 RAG_STYLE = {"green": "bold green", "amber": "bold yellow", "red": "bold red"}
+TRAVEL = {"improving": "▲ better", "worsening": "▼ worse", "same": "=", "up": "↑", "down": "↓"}
+FOOTNOTE = ("* default target (a governance decision the site confirms). England: latest DfE "
+            "figure(s); Q = quartile among English LAs, 1 = best. Names and sources: --format md "
+            "or json.")
 
 
 def kpi_renderables(report: dict[str, Any]) -> list[Any]:
@@ -29,18 +32,19 @@ def kpi_renderables(report: dict[str, Any]) -> list[Any]:
         table = Table(title=group, title_justify="left", expand=False, show_lines=False)
         for name, justify in (("#", "right"), ("KPI", "left"), ("Value", "right"),
                               ("n/N", "right"), ("Target", "left"), ("RAG", "left"),
-                              ("Previous", "right"), ("Travel", "left"),
-                              ("Comparators", "left")):
-            table.add_column(name, justify=justify)  # type: ignore[arg-type]
+                              ("Prev", "right"), ("Travel", "left"), ("England", "left")):
+            table.add_column(name, justify=justify,  # type: ignore[arg-type]
+                             min_width=20 if name == "KPI" else None,
+                             no_wrap=name not in ("KPI", "Travel", "England"))
         for k in members:
             rag = k.get("rag")
             value = fmt_value(k["unit"], k["value"]) if k["status"] == "ok" else fmt_status(k)
             title = k["title"] + (f" ({k['blank_flags']} blank)" if k["blank_flags"] else "")
             table.add_row(
-                str(k["number"]), title, value, fmt_fraction(k), fmt_target(k),
+                str(k["number"]), title, value, fmt_fraction(k), fmt_target_short(k),
                 Text(rag or "", style=RAG_STYLE.get(rag or "", "")),
-                fmt_value(k["unit"], k.get("previous")), ARROWS.get(k.get("direction") or "", ""),
-                fmt_comparators(k),
+                fmt_value(k["unit"], k.get("previous")), TRAVEL.get(k.get("direction") or "", ""),
+                fmt_comparators_short(k),
             )
             for name, band in (k.get("bands") or {}).items():
                 table.add_row("", f"  aged {name}", fmt_value(k["unit"], band["value"]),
@@ -52,6 +56,7 @@ def kpi_renderables(report: dict[str, Any]) -> list[Any]:
                 table.add_row("", "  completed in month / open at month end",
                               f"{k['completed']} / {k['open_at_me']}", "", "", "", "", "", "")
         out.append(table)
+    out.append(Text(FOOTNOTE, style="dim"))
     return out
 
 
