@@ -20,6 +20,7 @@ from ..config import Settings
 from ..contract import Column, Table
 from . import parsers
 from .headers import normalise
+from .parallel import each
 from .sink import Sink, fixed, quoted
 from .uniques import Encoded, key_text, map_text, parse_column
 
@@ -56,7 +57,9 @@ def type_columns(
     """Type every present column; mark rejected rows in ``reject`` (in place)."""
     n = len(reject)
     typed = Typed(n=n)
-    for name, arr in text.items():
+
+    def one(name: str) -> None:
+        arr = text[name]
         column = table.column(name)
         mapping = value_map(settings, table.name, name)
         if mapping is not None:
@@ -72,6 +75,8 @@ def type_columns(
                 sink.add("missing-value", "error", name, positions, None,
                          fixed(f"{name} is required but blank"))
                 reject[positions] = True
+
+    each(one, list(text), n)
     return typed
 
 

@@ -20,6 +20,8 @@ from ..errors import DataError
 from .raw import Header, RawTable
 
 _BOM = b"\xef\xbb\xbf"
+BLOCK_SIZE = 16 << 20
+"""pyarrow parses in blocks of this size: large blocks mean fewer chunks to join."""
 
 
 def read_bytes(path: Path) -> bytes:
@@ -142,7 +144,9 @@ class CsvFile:
         def parse(threads: bool) -> pa.Table:
             return pacsv.read_csv(
                 pa.py_buffer(self._data)[self._body_start :],
-                read_options=pacsv.ReadOptions(column_names=names, use_threads=threads),
+                read_options=pacsv.ReadOptions(
+                    column_names=names, use_threads=threads, block_size=BLOCK_SIZE
+                ),
                 parse_options=pacsv.ParseOptions(
                     newlines_in_values=self._quoted_newlines, invalid_row_handler=on_invalid
                 ),

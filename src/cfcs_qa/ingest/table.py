@@ -17,6 +17,7 @@ from ..ingest.model import TableReport
 from .columns import type_columns
 from .frames import accepted_frame
 from .headers import ColumnPlan
+from .parallel import each
 from .raw import Header, RawTable
 from .rules import date_pairs, duplicate_keys, future_dates
 from .sink import Sink, quoted
@@ -50,11 +51,14 @@ def check_table(
     report = TableReport(table=table.name, source=source, present=True)
     findings = _header_findings(table, header, raw, plan, report)
     findings += _malformed(table.name, raw)
-    text = {
-        name: (trimmed if table.column(name).type in FREE else trimmed_coded)(raw.columns[pos])
-        for pos, name in plan.keep.items()
-    }
     rows = raw.rows
+
+    def trim(item: tuple[int, str]) -> pa.Array:
+        pos, name = item
+        return (trimmed if table.column(name).type in FREE else trimmed_coded)(raw.columns[pos])
+
+    kept = list(plan.keep.items())
+    text = dict(zip([n for _, n in kept], each(trim, kept, len(rows)), strict=True))
     blank_rows = _all_blank(text, len(rows))
     if blank_rows is not None:
         keep_rows = pa.array(~blank_rows)
