@@ -68,7 +68,8 @@ def test_json_equals_library_result(fake_load: dict[str, object]) -> None:
     code, out = _run(*BASE, "--format", "json", "--by", "team", "--history", "2", "--with-ids")
     assert code == 0
     expected = compute_kpis(_extract(), Settings(), date(2026, 5, 1), as_of=AS_OF,
-                            by_team=True, history=2, with_ids=True).to_dict(with_ids=True)
+                            by_team=True, history=2, with_ids=True,
+                            findings=True).to_dict(with_ids=True)
     assert json.loads(out) == json.loads(json.dumps(expected))
     assert fake_load["as_of"] == AS_OF
     seven = next(k for k in expected["kpis"] if k["number"] == 7)

@@ -44,18 +44,22 @@ def register(app: typer.Typer) -> None:
     )(explain_command)
 
 
-def _load(data: Path | None, config: Path | None, as_of: str | None) -> tuple[Any, Any, Any]:
-    from datetime import date
-
+def _settings(config: Path | None) -> Any:
     from ..config import load_settings
-    from ..ingest import load
     from .main import global_config
 
-    settings = load_settings(config or global_config())
+    return load_settings(config or global_config())
+
+
+def _load(settings: Any, data: Path | None, as_of: str | None) -> tuple[Any, Any]:
+    from datetime import date
+
+    from ..ingest import load
+
     when: date = as_of_date(as_of)
     source = resolve_data(data, settings)
     extract = load(source.path, settings, when, synthetic=source.synthetic)
-    return settings, extract, when
+    return extract, when
 
 
 def kpis_command(
@@ -80,7 +84,7 @@ def kpis_command(
 ) -> None:
     from datetime import date
 
-    from ..kpi import compute_kpis
+    from ..kpi import compute_kpis, load_definitions
 
     chosen = choose(fmt, FORMATS)
     if period not in ("month", "r12"):
@@ -89,10 +93,13 @@ def kpis_command(
         raise UserError(f"--by {by!r} is not supported; the one split is --by team.")
     if chosen == "xlsx" and output is None:
         raise UserError("--format xlsx writes a workbook: give --output FILE.xlsx.")
-    settings, extract, when = _load(data, config, as_of)
+    settings = _settings(config)
+    kset = load_definitions(settings)  # a broken definitions file fails before the data load
+    extract, when = _load(settings, data, as_of)
     year, mon = resolve_month(month, when)
     report = compute_kpis(extract, settings, date(year, mon, 1), as_of=when, period=period,
-                          by_team=by == "team", history=history, with_ids=with_ids)
+                          by_team=by == "team", history=history, with_ids=with_ids,
+                          findings=with_ids, kset=kset)
     doc = report.to_dict(with_ids=with_ids)
     if report.provisional:
         warn(f"PROVISIONAL: {doc['month']} ends after the extract date ({doc['as_of']}).")
@@ -144,12 +151,17 @@ def explain_command(
 ) -> None:
     from datetime import date
 
-    from ..kpi import explain_kpi
+    from ..kpi import explain_kpi, load_definitions
 
     chosen = choose(fmt, EXPLAIN_FORMATS)
-    settings, extract, when = _load(data, config, as_of)
+    settings = _settings(config)
+    kset = load_definitions(settings)
+    if kset.find(kpi) is None:
+        raise UserError(f"There is no KPI {kpi!r}. Give a number from 1 to 31 or an id such as "
+                        "repeat_referrals (cfcs-qa kpis lists them).")
+    extract, when = _load(settings, data, as_of)
     year, mon = resolve_month(month, when)
-    doc = explain_kpi(extract, settings, kpi, date(year, mon, 1), as_of=when)
+    doc = explain_kpi(extract, settings, kpi, date(year, mon, 1), as_of=when, kset=kset)
     doc["synthetic"] = bool(extract.synthetic)
     if chosen == "json":
         emit(json.dumps(doc, indent=2, ensure_ascii=False), output)

@@ -73,6 +73,7 @@ class KpiResult:
             out["history"] = self.history
         if with_ids:
             out["ids"] = self.ids
+            out["findings"] = [f.to_dict() for f in self.findings]
         return out
 
 

@@ -47,6 +47,11 @@ def group_cumsum(values: np.ndarray, pos: np.ndarray) -> np.ndarray:
     return total - total[start] + values[start]
 
 
+RECURRING_CHUNK = 50_000
+"""Spells handled at once by ``recurring``: bounds its scratch memory on very large extracts
+(a Guernsey-sized extract is one chunk, so chunking never changes its bytes)."""
+
+
 def recurring(rng: np.random.Generator, start: np.ndarray, end: np.ndarray, *,
               first: tuple[float, float], gap: tuple[float, float],
               late: tuple[float, float, float] = (0.0, 0.0, 0.0)) -> tuple[np.ndarray, np.ndarray]:
@@ -54,6 +59,19 @@ def recurring(rng: np.random.Generator, start: np.ndarray, end: np.ndarray, *,
     probability late[0] a gap is late[1]..late[2] instead) strictly before ``end``.
 
     Returns (parent index, event day). ``end`` must be finite (clip open spells first)."""
+    parents: list[np.ndarray] = []
+    days: list[np.ndarray] = []
+    for lo in range(0, max(start.size, 1), RECURRING_CHUNK):
+        hi = min(lo + RECURRING_CHUNK, start.size)
+        parent, when = _recurring(rng, start[lo:hi], end[lo:hi], first, gap, late)
+        parents.append(parent + lo)
+        days.append(when)
+    return np.concatenate(parents), np.concatenate(days)
+
+
+def _recurring(rng: np.random.Generator, start: np.ndarray, end: np.ndarray,
+               first: tuple[float, float], gap: tuple[float, float],
+               late: tuple[float, float, float]) -> tuple[np.ndarray, np.ndarray]:
     span = np.maximum(end - start, 0)
     bound = np.where(span > first[0], np.ceil((span - first[0]) / max(gap[0], 1.0)) + 1, 0)
     parent, pos = expand(bound.astype(np.int64))

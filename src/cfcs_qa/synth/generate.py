@@ -41,6 +41,7 @@ def build(opts: SynthOptions) -> Built:
     family, draws, dates = family_journeys(rng, pool, start, anchor,
                                            journey_rate(opts.months))
     cases = child_journeys(pool, family, draws, dates, anchor)
+    del dates, family  # the children's copies are all that is needed from here
     csm = staff.loc[(staff["role"] == "csm"), "staff_id"].to_numpy()
     iro = staff.loc[(staff["role"] == "iro") & (staff["active"] == "Y"), "staff_id"].to_numpy()
 
@@ -80,7 +81,8 @@ def build(opts: SynthOptions) -> Built:
                                                       anchor)
     f["complaints"] = services.complaints(rng, opts.scale, f["allocations"], pool.dob,
                                           history, anchor)
-    f = {name: _within_history(name, frame, history) for name, frame in f.items()}
+    for name in list(f):  # one table at a time: the unfiltered copy is freed as we go
+        f[name] = _within_history(name, f.pop(name), history)
     children = _mentioned(f)
     first_year = opts.anchor.year - (opts.months + 11) // 12
     population = make_population(opts, first_year, opts.anchor.year)

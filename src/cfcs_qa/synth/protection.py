@@ -9,7 +9,7 @@ from .cases import Cases
 from .draw import YEAR, choice, expand, recurring
 from .journeys import CP_CATEGORIES, Draws
 from .people import Pool
-from .tables import Frame, concat, flag, number
+from .tables import Frame, compact, concat, flag, number
 
 
 def visits(rng: np.random.Generator, pool: Pool, child: np.ndarray, start: np.ndarray,
@@ -28,8 +28,9 @@ def visits(rng: np.random.Generator, pool: Pool, child: np.ndarray, start: np.nd
     was_alone = np.where(was_seen == 1, flag(rng, np.where(age >= 3, alone, 0.02), when.size),
                          0.0)
     was_alone[rng.random(when.size) < 0.01] = np.nan
-    return {"child_id": who, "visit_date": when, "visit_type": np.full(when.size, kind),
-            "seen": was_seen, "seen_alone": was_alone}
+    return {"child_id": compact(who), "visit_date": compact(when),
+            "visit_type": np.full(when.size, kind, dtype=object),
+            "seen": compact(was_seen), "seen_alone": compact(was_alone)}
 
 
 def cp_records(rng: np.random.Generator, pool: Pool, cases: Cases, draws: Draws,

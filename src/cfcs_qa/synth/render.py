@@ -45,9 +45,14 @@ def _part(values: np.ndarray, a: int, b: int) -> np.ndarray:
 
 
 def _text(values: np.ndarray) -> pa.Array:
-    uniques, index = np.unique(values.astype(str), return_inverse=True)
+    """Few distinct values over many rows: encode once, write each through ``safe_cell``."""
+    import pandas as pd
+
+    codes, uniques = pd.factorize(values)
     safe = [safe_cell(str(u)) for u in uniques]
-    return pa.array(safe).take(pa.array(index, mask=(uniques[index] == "")))
+    blank = np.asarray([u == "" for u in uniques] + [True])[codes]  # code -1 (None) is blank
+    return pa.array(safe or [""], type=pa.string()).take(
+        pa.array(np.maximum(codes, 0), mask=blank))
 
 
 def _flag(values: np.ndarray, words: tuple[str, str]) -> pa.Array:

@@ -42,13 +42,14 @@ def allocations(rng: np.random.Generator, pool: Pool, cases: Cases, care: Frame,
         (lc_child, last_care[lc_child] + 1, birthday(pool.dob[lc_child], 21), 5),
         (c, d["cds_s"], d["cds_e"], 6),
     ]
-    team_index = [0, 1, 2, 3, 4, 5, 6]  # MASH, Assessment, Family Support, CP, CIC, LC, CDS
-    child = np.concatenate([p[0] for p in parts])
-    start = np.concatenate([p[1] for p in parts])
-    end = np.concatenate([np.broadcast_to(p[2], p[0].shape) for p in parts])
-    team = np.concatenate([np.full(p[0].size, team_index[p[3]]) for p in parts])
-    ok = ~np.isnan(start) & (start <= anchor) & ~(end < start)
-    child, start, end, team = child[ok], start[ok], end[ok], team[ok]
+    # team index: MASH, Assessment, Family Support, CP, CIC, Leaving Care, CDS = 0..6
+    kept = [(who, s, np.broadcast_to(e, who.shape), i) for who, s, e, i in parts]
+    kept = [(who[ok], s[ok], e[ok], i) for who, s, e, i in kept
+            for ok in [~np.isnan(s) & (s <= anchor) & ~(e < s)]]
+    child = np.concatenate([p[0] for p in kept])
+    start = np.concatenate([p[1] for p in kept])
+    end = np.concatenate([p[2] for p in kept])
+    team = np.concatenate([np.full(p[0].size, p[3], dtype=np.int8) for p in kept])
     order = np.lexsort((team, start, child))
     child, start, end, team = child[order], start[order], end[order], team[order]
     same_next = np.r_[(child[1:] == child[:-1]) & (start[1:] == start[:-1]), False]
@@ -60,7 +61,7 @@ def allocations(rng: np.random.Generator, pool: Pool, cases: Cases, care: Frame,
     valid = np.isnan(end) | (end >= start)
     child, start, end, team = child[valid], start[valid], end[valid], team[valid]
     worker = _workers(rng, staff, team, np.isnan(end))
-    names = np.asarray(TEAMS)
+    names = np.asarray(TEAMS, dtype=object)  # one pointer a row, not 29 characters
     frame = {"child_id": child, "team": names[team], "worker_id": worker, "start_date": start,
              "end_date": end}
     return frame
