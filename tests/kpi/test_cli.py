@@ -166,3 +166,18 @@ def test_explain_lists_not_yet_due_and_left_out_records() -> None:
     assert [(r["decision"], r["reason"]) for r in doc["records"]] == [
         ("left out", "placement P1: off_island is blank (left out and reported)")]
     assert doc["blank_flags"] == 1
+
+
+def test_explain_child_level_counts_the_child_once() -> None:
+    from cfcs_qa.kpi import explain_kpi
+
+    visits = [{"visit_id": v, "child_id": "C1", "visit_date": d, "visit_type": "cp",
+               "seen": True, "seen_alone": a}
+              for v, d, a in (("V1", "2026-05-03", False), ("V2", "2026-05-20", True))]
+    ex = extract(AS_OF, children=kids(("C1", "2016-01-01")), visits=visits,
+                 cp_plans=[{"plan_id": "P1", "child_id": "C1", "start_date": "2025-01-01"}])
+    doc = explain_kpi(ex, Settings(), 6, date(2026, 5, 1))
+    assert (doc["numerator"], doc["denominator"]) == (1, 1)
+    v1 = next(r for r in doc["records"] if r["id"] == "V1")
+    assert v1["in_numerator"] and v1["decision"] == "not met"
+    assert v1["reason"].endswith("(the child is counted as met through another record)")

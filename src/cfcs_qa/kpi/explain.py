@@ -112,18 +112,28 @@ def _records(k: KpiDef, detail: pd.DataFrame, cal: WorkingCalendar) -> list[dict
     out: list[dict[str, Any]] = []
     ordered = detail.sort_values(["child_id", ID], kind="stable") if "child_id" in detail \
         else detail.sort_values(ID, kind="stable")
+    met_children: set[str] = set()
+    if k.count == "children":
+        met_children = set(ordered.loc[ordered["_state"] == IN, "child_id"].astype(str))
     for row in ordered.to_dict("records"):
         state = row["_state"]
+        child = None if pd.isna(row.get("child_id")) else str(row.get("child_id"))
+        reason = render(_template(k, state), row, cal)
+        in_numerator = state == IN
+        if state == OUT and child in met_children:
+            # child-level KPI: the child counts once, met through another of their records
+            in_numerator = True
+            reason += " (the child is counted as met through another record)"
         dates = {c: (None if pd.isna(row[c]) else pd.Timestamp(row[c]).date().isoformat())
                  for c in date_cols}
         out.append({
             "id": str(row[ID]),
-            "child_id": None if pd.isna(row.get("child_id")) else str(row.get("child_id")),
+            "child_id": child,
             "in_denominator": state in (IN, OUT),
-            "in_numerator": state == IN,
+            "in_numerator": in_numerator,
             "decision": {IN: "met" if k.numerator is not None else "counted", OUT: "not met",
                          NOT_YET_DUE: "not yet due", LEFT_OUT: "left out"}[state],
-            "reason": render(_template(k, state), row, cal),
+            "reason": reason,
             "dates": dates,
         })
     return out
