@@ -86,22 +86,27 @@ class Sheet:
         malformed: list[tuple[int, int]] = []
         for offset, record in enumerate(self._cells[self._first :]):
             row = self._first + offset + 1
-            if len(record) > width and any(not _blank(v) for v in record[width:]):
+            size = len(record)
+            if record.count("") + record.count(None) == size:
+                continue  # an empty row is not a record
+            if size > width and record[width:].count("") + record[width:].count(None) != (
+                size - width
+            ):
                 last = max(i for i, v in enumerate(record) if not _blank(v))
                 malformed.append((row, last + 1))
                 continue
-            if all(_blank(v) for v in record):
-                continue
             rows.append(row)
             records.append(record)
-        columns = {
-            p: pa.array(
-                [cell_text(r[p]) if p < len(r) else "" for r in records], type=pa.string()
-            )
-            for p in positions
-        }
+        columns = {p: _texts([r[p] if p < len(r) else "" for r in records]) for p in positions}
         self._cells = []  # the sheet is read once; free it
         return RawTable(
             columns=columns, rows=np.array(rows, dtype=np.int64), expected_fields=width,
             malformed=malformed,
         )
+
+
+def _texts(cells: list[Any]) -> pa.Array:
+    """A column of cells as text; a column of text cells goes straight to pyarrow."""
+    if set(map(type, cells)) <= {str}:
+        return pa.array(cells, type=pa.string())
+    return pa.array([v if type(v) is str else cell_text(v) for v in cells], type=pa.string())
