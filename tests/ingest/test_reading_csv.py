@@ -77,3 +77,18 @@ def test_blank_lines_without_quotes(extract) -> None:  # type: ignore[no-untyped
                                     ("malformed-row", 8, None)]
     assert list(r.get("contacts")["_row"]) == [3]
     assert r.reports["contacts"].rows_read == 3
+
+
+def test_old_mac_line_endings(extract) -> None:  # type: ignore[no-untyped-def]
+    r = extract({"contacts.csv": (HEADER + "K1,C1,01/01/2026,nfa\nK2,C1,bad,nfa\n")
+                 .replace("\n", "\r")})
+    assert codes(r, "contacts") == [("invalid-date", 3, "received_date")]
+
+
+def test_semicolons_are_pointed_out(extract) -> None:  # type: ignore[no-untyped-def]
+    import pytest
+
+    from cfcs_qa.errors import DataError
+
+    with pytest.raises(DataError, match="seems to use ';'"):
+        extract({"children.csv": "child_id;date_of_birth\nC1;01/01/2010\n"})

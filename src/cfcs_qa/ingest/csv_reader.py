@@ -38,6 +38,8 @@ def read_bytes(path: Path) -> bytes:
             f"{path} is not a CSV file (it holds binary data).{hint} Export the report as "
             "CSV (UTF-8 or Windows-1252), or give the .xlsx workbook itself as --data."
         )
+    if b"\n" not in data and b"\r" in data:
+        data = data.replace(b"\r", b"\n")  # old Mac line endings
     if data.isascii():
         return data
     try:

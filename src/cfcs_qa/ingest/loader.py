@@ -98,10 +98,14 @@ def _load(
         plan = plan_columns(table, reader.header.cells, settings)
         if name in REQUIRED_TABLES and not set(table.required) <= plan.present:
             missing = ", ".join(c for c in table.required if c not in plan.present)
+            first = reader.header.cells[0] if reader.header.cells else ""
+            odd = next((d for d in (";", "\t", "|") if d in first), None)
+            hint = (f" The header seems to use {odd!r} between values: export the report "
+                    "comma-separated." if odd else "")
             raise DataError(
                 f"{located.name} has no {missing} column, so the {name} table cannot be used. "
                 "Map the site's header under 'columns' in cfcs-qa.yaml, or export the report "
-                "with that column."
+                f"with that column.{hint}"
             )
         header = reader.header
         raw = reader.read(positions_to_read(plan))
