@@ -92,3 +92,12 @@ def test_semicolons_are_pointed_out(extract) -> None:  # type: ignore[no-untyped
 
     with pytest.raises(DataError, match="seems to use ';'"):
         extract({"children.csv": "child_id;date_of_birth\nC1;01/01/2010\n"})
+
+
+def test_quoted_line_break_in_header_and_stray_quote(extract) -> None:  # type: ignore[no-untyped-def]
+    body = ('contact_id,child_id,"received\ndate",outcome\n'   # header on lines 1-2
+            'K1,C1,bad,nfa\nK2,C1,bad,O"Brien\n')               # lines 3 and 4
+    r = extract({"contacts.csv": body})
+    assert [(c, row) for c, row, _ in codes(r, "contacts")] == [
+        ("invalid-date", 3), ("unknown-code", 4), ("invalid-date", 4),
+    ]

@@ -65,6 +65,7 @@ class CsvFile:
         self.empty = not self._data or self._data.isspace()
         self.header: Header | None = None
         self._body_start = 0
+        self._body_line = 2
         self._lines: np.ndarray | None = None  # start line of each data record (non-empty)
         self._quoted_newlines = False
         self._simple = False
@@ -90,6 +91,7 @@ class CsvFile:
             return
         self._set_header(data[starts[index]:ends[index]], int(lines[index]))
         self._body_start = min(int(ends[index]) + 1, len(data))
+        self._body_line = int(lines[index]) + data.count(b"\n", starts[index], ends[index]) + 1
         body = ~empty[index + 1 :]
         self._lines = lines[index + 1 :][body]
 
@@ -105,6 +107,7 @@ class CsvFile:
             if skipped >= header_rows and not data[start:end].isspace() and end > start:
                 self._set_header(data[start:end], line)
                 self._body_start = min(end + 1, len(data))
+                self._body_line = line + 1
                 tail = len(data) > self._body_start and not data.endswith(b"\n")
                 count = data.count(b"\n", self._body_start) + int(tail)
                 self._lines = np.arange(line + 1, line + 1 + count, dtype=np.int64)
@@ -191,7 +194,7 @@ class CsvFile:
         assert self.header is not None
         text = self._data[self._body_start :].decode("utf-8")
         reader = csv.reader(io.StringIO(text, newline=""))
-        first_line = self.header.row + 1
+        first_line = self._body_line
         values: list[list[str]] = [[] for _ in positions]
         rows: list[int] = []
         malformed: list[tuple[int, int]] = []
