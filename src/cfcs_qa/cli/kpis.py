@@ -26,6 +26,11 @@ from .common import (
 )
 
 FORMATS = ("table", "json", "csv", "xlsx", "md")
+NoCacheOpt = Annotated[
+    bool,
+    typer.Option("--no-cache", help="Do not read or write the validated-table cache "
+                 "(.cfcs-qa-cache/, or $CFCS_QA_CACHE)."),
+]
 EXPLAIN_FORMATS = ("table", "json")
 
 
@@ -51,14 +56,16 @@ def _settings(config: Path | None) -> Any:
     return load_settings(config or global_config())
 
 
-def _load(settings: Any, data: Path | None, as_of: str | None) -> tuple[Any, Any]:
+def _load(settings: Any, data: Path | None, as_of: str | None,
+          no_cache: bool) -> tuple[Any, Any]:
     from datetime import date
 
-    from ..ingest import load
+    from ..ingest import default_cache_dir, load
 
     when: date = as_of_date(as_of)
     source = resolve_data(data, settings)
-    extract = load(source.path, settings, when, synthetic=source.synthetic)
+    extract = load(source.path, settings, when, synthetic=source.synthetic,
+                   cache_dir=None if no_cache else default_cache_dir())
     return extract, when
 
 
@@ -81,6 +88,7 @@ def kpis_command(
     output: OutputOpt = None,
     fail_on_red: Annotated[bool, typer.Option("--fail-on-red", help="Exit 1 if any KPI is "
                                               "red.")] = False,
+    no_cache: NoCacheOpt = False,
 ) -> None:
     from datetime import date
 
@@ -95,7 +103,7 @@ def kpis_command(
         raise UserError("--format xlsx writes a workbook: give --output FILE.xlsx.")
     settings = _settings(config)
     kset = load_definitions(settings)  # a broken definitions file fails before the data load
-    extract, when = _load(settings, data, as_of)
+    extract, when = _load(settings, data, as_of, no_cache)
     year, mon = resolve_month(month, when)
     report = compute_kpis(extract, settings, date(year, mon, 1), as_of=when, period=period,
                           by_team=by == "team", history=history, with_ids=with_ids,
@@ -104,7 +112,11 @@ def kpis_command(
     if report.provisional:
         warn(f"PROVISIONAL: {doc['month']} ends after the extract date ({doc['as_of']}).")
     # Owner-only even without ids: in a small service a figure by team can point at a child.
-    _render(doc, chosen, output, private=True)
+    try:
+        _render(doc, chosen, output, private=True)
+    except OSError as exc:
+        raise UserError(f"Could not write {output}: {exc.strerror or exc}. Give --output a path "
+                        "in a folder you can write to.") from None
     if fail_on_red and any(k["rag"] == "red" for k in doc["kpis"]):
         raise typer.Exit(1)
 
@@ -148,6 +160,7 @@ def explain_command(
     month: MonthOpt = None,
     fmt: Annotated[str | None, typer.Option("--format", help="table or json.")] = None,
     output: OutputOpt = None,
+    no_cache: NoCacheOpt = False,
 ) -> None:
     from datetime import date
 
@@ -159,7 +172,7 @@ def explain_command(
     if kset.find(kpi) is None:
         raise UserError(f"There is no KPI {kpi!r}. Give a number from 1 to 31 or an id such as "
                         "repeat_referrals (cfcs-qa kpis lists them).")
-    extract, when = _load(settings, data, as_of)
+    extract, when = _load(settings, data, as_of, no_cache)
     year, mon = resolve_month(month, when)
     doc = explain_kpi(extract, settings, kpi, date(year, mon, 1), as_of=when, kset=kset)
     doc["synthetic"] = bool(extract.synthetic)
