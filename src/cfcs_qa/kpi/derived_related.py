@@ -13,7 +13,7 @@ import pandas as pd
 from .dates import NS, birthday_many
 from .derived import Ctx, _asof, _dob, register
 from .filters import all_of, resolve_ref
-from .frames import month_slice, open_at, overlaps
+from .frames import last_by_code, month_slice, open_at, overlaps
 from .model import Filter
 
 
@@ -76,7 +76,10 @@ def linked_or_latest(f: pd.DataFrame, ctx: Ctx, table: str, link: str, key: str,
     other = _frame(ctx, table)
     if other is None:
         return np.full(len(f), np.datetime64("NaT"), dtype=NS)
-    linked = f[link].map(other.drop_duplicates(key).set_index(key)[value]).to_numpy(dtype=NS)
+    memo = ("link", table, key, value)
+    if memo not in ctx.prepared.cache:
+        ctx.prepared.cache[memo] = other.drop_duplicates(key).set_index(key)[value]
+    linked = f[link].map(ctx.prepared.cache[memo]).to_numpy(dtype=NS)
     latest = _asof(ctx.prepared, f, f[on_or_before], other, other[value], allow_exact=True)
     return np.where(np.isnat(linked), latest, linked)
 
@@ -89,16 +92,25 @@ def latest_related(f: pd.DataFrame, ctx: Ctx, table: str, key: str, date: str,
     other = _frame(ctx, table)
     if other is None:
         return np.full(len(f), np.datetime64("NaT"), dtype=NS)
-    limit = pd.Timestamp(resolve_ref(on_or_before, ctx.window))
-    sel = other.loc[other[date] <= limit]
-    if key == "child_id":
-        p = ctx.prepared
-        ordered = sel.sort_values(date, kind="stable")
-        by_code = p.by_child(p.child_codes(ordered), ordered[date].to_numpy(dtype=NS),
-                             np.datetime64("NaT", "ns"))
-        return by_code[p.child_codes(f)]
-    latest = sel.groupby(key)[date].max()
-    return f[key].map(latest).to_numpy(dtype=NS)
+    p = ctx.prepared
+    memo = ("latest", table, key, date)
+    if memo not in p.cache:
+        # once per run: the table in date order, with integer codes for the key
+        ordered = other[other[date].notna()].sort_values(date, kind="stable")
+        if key == "child_id":
+            index, codes = None, p.child_codes(ordered)
+        else:
+            codes, uniques = pd.factorize(ordered[key])
+            index = pd.Index(np.asarray(uniques, dtype=object))
+        p.cache[memo] = (ordered[date].to_numpy(dtype=NS), np.asarray(codes), index)
+    dates, codes, index = p.cache[memo]
+    limit = np.datetime64(resolve_ref(on_or_before, ctx.window), "ns")
+    hi = int(np.searchsorted(dates, limit, side="right"))
+    size = (p.n_children if index is None else len(index)) + 1
+    latest = last_by_code(codes[:hi], dates[:hi], size, np.datetime64("NaT", "ns"))
+    wanted = p.child_codes(f) if index is None else \
+        np.asarray(index.get_indexer(f[key].to_numpy(dtype=object)))
+    return latest[wanted]
 
 
 @register("count_related", {"table": "frame", "date": "table_field", "from": "ref", "to": "ref",

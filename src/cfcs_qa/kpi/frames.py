@@ -126,12 +126,9 @@ class Prepared:
         return len(self.child_index)
 
     def by_child(self, codes: np.ndarray, values: np.ndarray, fill: Any) -> np.ndarray:
-        """An array indexed by child code (+1 slot at the end for code -1, holding ``fill``)."""
-        out = np.full(self.n_children + 1, fill, dtype=np.asarray(values).dtype
-                      if fill is not None else object)
-        ok = codes >= 0
-        out[codes[ok]] = np.asarray(values)[ok]
-        return out
+        """An array indexed by child code (+1 slot at the end for code -1, holding ``fill``);
+        where a code repeats, its last value wins."""
+        return last_by_code(codes, values, self.n_children + 1, fill)
 
     def date_of_birth_by_code(self) -> np.ndarray:
         if "dob" not in self.cache:
@@ -142,6 +139,18 @@ class Prepared:
                 np.datetime64("NaT", "ns"))
         arr: np.ndarray = self.cache["dob"]
         return arr
+
+
+def last_by_code(codes: np.ndarray, values: Any, size: int, fill: Any) -> np.ndarray:
+    """``out[code] = value`` of the code's last row (codes < 0 ignored); ``fill`` elsewhere,
+    including the final slot, which code -1 indexes."""
+    values = np.asarray(values)
+    out = np.full(size, fill, dtype=values.dtype if fill is not None else object)
+    codes = np.asarray(codes)
+    last = pd.Series(codes).drop_duplicates(keep="last").index.to_numpy()
+    last = last[codes[last] >= 0]
+    out[codes[last]] = values[last]
+    return out
 
 
 def _with_id(table: pd.DataFrame, name: str) -> pd.DataFrame:
