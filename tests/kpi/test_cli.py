@@ -89,7 +89,7 @@ def test_bad_period_is_a_user_error(fake_load: dict[str, object]) -> None:
 
 def test_markdown_golden(fake_load: dict[str, object], tmp_path: Path) -> None:
     out = tmp_path / "kpis.md"
-    assert _run(*BASE, "--format", "md", "--output", str(out))[0] == 0
+    assert _run(*BASE, "--format", "md", "--history", "2", "--output", str(out))[0] == 0
     text = out.read_text(encoding="utf-8")
     golden = GOLDEN / "kpis.md"
     if os.environ.get("CFCS_QA_UPDATE_GOLDEN") == "1":

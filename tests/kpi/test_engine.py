@@ -132,3 +132,24 @@ def test_every_result_carries_the_documented_fields() -> None:
                 "comparators", "blank_flags", "ids"} <= set(k)
     statuses = {k["number"]: k["status"] for k in doc["kpis"]}
     assert statuses[1] == "no_data" and statuses[28] == "no_data"
+
+
+def test_history_prepares_continuous_records_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cfcs_qa.kpi import frames
+
+    calls: list[int] = []
+    real = frames.continuous
+
+    def counting(rows, by=("child_id",)):  # type: ignore[no-untyped-def]
+        calls.append(len(rows))
+        return real(rows, by)
+
+    monkeypatch.setattr(frames, "continuous", counting)
+    plans = [{"plan_id": "P1", "child_id": "C1", "start_date": "2025-01-01"}]
+    cin = [{"plan_id": "N1", "child_id": "C2", "start_date": "2025-01-01"}]
+    eps = [{"episode_id": "E1", "child_id": "C3", "start_date": "2025-01-01", "full_time": True}]
+    ex = extract(date(2026, 6, 10), cp_plans=plans, cin_plans=cin, cic_episodes=eps)
+    report = compute_kpis(ex, Settings(), date(2026, 5, 1), history=12)
+    assert len(calls) == 3  # CP plans, CIN plans, periods of care: once each for 13 months
+    thirteen = next(k for k in report.kpis if k.number == 13)
+    assert [h["value"] for h in thirteen.history] == [1] * 12

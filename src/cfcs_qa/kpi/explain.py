@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..calendar import WorkingCalendar
+from ..calendar import WorkingCalendar, month_end
 from ..config import Settings
 from ..errors import UserError
 from ..ingest.model import Extract
@@ -102,6 +102,7 @@ def explain_kpi(extract: Extract, settings: Settings, key: str | int, month: dat
     if fig.detail is not None:
         records = _records(k, fig.detail, p.calendar)
     return {"number": k.number, "id": k.id, "title": k.title, "month": first.strftime("%Y-%m"),
+            "as_of": p.as_of.isoformat(), "provisional": month_end(first) > p.as_of,
             "status": fig.status, "value": fig.value, "numerator": fig.numerator,
             "denominator": fig.denominator, "blank_flags": fig.blank_flags, "records": records}
 

@@ -48,5 +48,17 @@ def kpi_markdown(report: dict[str, Any]) -> str:
                                  *(k.get("by_team") or {}).items()]],
             })
         groups.append({"name": group, "rows": rows})
+    history = _history(report)
     return env.get_template("kpis.md.j2").render(
-        banners=banners(report), title=title_line(report), groups=groups)
+        banners=banners(report), title=title_line(report), groups=groups, history=history)
+
+
+def _history(report: dict[str, Any]) -> dict[str, Any] | None:
+    with_history = [k for k in report["kpis"] if k.get("history")]
+    if not with_history:
+        return None
+    months = [h["month"] for h in with_history[0]["history"]]
+    rows = [{"number": k["number"], "title": k["title"],
+             "cells": [fmt_value(k["unit"], h["value"]) for h in k["history"]]}
+            for k in sorted(with_history, key=lambda k: k["number"])]
+    return {"months": months, "rows": rows}
