@@ -1,1 +1,2 @@
-"""Reports: context builders (plain data) and renderers (Markdown/HTML via Jinja, Excel via openpyxl)."""
+"""Reports: context builders (plain data) and renderers (Markdown/HTML via Jinja, Excel via
+openpyxl)."""
