@@ -22,7 +22,7 @@ from . import parsers
 from .headers import normalise
 from .parallel import each
 from .sink import Sink, fixed, quoted
-from .uniques import Encoded, key_text, map_text, parse_column
+from .uniques import Encoded, key_text, map_text, parse_column, repeats
 
 NAT = np.datetime64("NaT", "D")
 
@@ -42,6 +42,8 @@ class Typed:
     """bool columns: (values, missing mask)."""
     numbers: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     """int columns: (values, missing mask)."""
+    repeats: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    """A single-column key: (positions of repeats, positions of the rows they repeat)."""
 
 
 def value_map(settings: Settings, table: str, column: str) -> dict[str, str] | None:
@@ -68,6 +70,8 @@ def type_columns(
             arr = key_text(arr)
         typed.text[name] = arr
         _type_one(column, arr, typed, sink, reject)
+        if table.key == (name,) and column.type == "key":
+            typed.repeats[name] = repeats(arr)  # the slow sort, beside the other columns
         if column.required:
             missing = np.asarray(pc.is_null(arr).to_numpy(zero_copy_only=False))
             if missing.any():

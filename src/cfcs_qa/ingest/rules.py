@@ -12,6 +12,7 @@ import pyarrow.compute as pc
 from ..contract import Table
 from .columns import NAT, Typed
 from .sink import Sink, about, quoted
+from .uniques import repeats
 
 
 def future_dates(
@@ -65,8 +66,10 @@ def duplicate_keys(table: Table, typed: Typed, sink: Sink, reject: np.ndarray) -
     parts = [p for p in table.key if p in typed.text]
     if len(parts) != len(table.key) or typed.n == 0:
         return
-    if len(parts) == 1 and parts[0] in typed.strings:
-        later, first = _repeats_of_text(typed.strings[parts[0]])
+    if len(parts) == 1 and parts[0] in typed.repeats:
+        later, first = typed.repeats[parts[0]]  # found while the column was typed
+    elif len(parts) == 1 and parts[0] in typed.strings:
+        later, first = repeats(typed.strings[parts[0]])
     else:
         later, first = _repeats_generic(parts, typed)
     if len(later) == 0:
@@ -80,29 +83,6 @@ def duplicate_keys(table: Table, typed: Typed, sink: Sink, reject: np.ndarray) -
     ]
     sink.add_each("duplicate-key", "error", label, later, values, messages)
     reject[later] = True
-
-
-def _repeats_of_text(keys: pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    """Positions of repeats and of the first row each repeats, via one stable sort."""
-    if keys.null_count == 0:
-        positions, present = np.arange(len(keys)), keys
-    else:
-        valid = np.asarray(pc.is_valid(keys).to_numpy(zero_copy_only=False))
-        positions = np.flatnonzero(valid)
-        present = keys.filter(pa.array(valid))
-    if len(present) < 2:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    order = pc.sort_indices(present).to_numpy()
-    ordered = present.take(pa.array(order))
-    same = pc.equal(ordered.slice(1), ordered.slice(0, len(ordered) - 1))
-    same_np = np.asarray(same.to_numpy(zero_copy_only=False), dtype=bool)
-    if not same_np.any():
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    # start of the run each element belongs to (runs are sorted by position: stable sort)
-    run_start = np.maximum.accumulate(np.where(np.concatenate(([False], same_np)), 0,
-                                               np.arange(len(order))))
-    repeat = np.flatnonzero(np.concatenate(([False], same_np)))
-    return positions[order[repeat]], positions[order[run_start[repeat]]]
 
 
 def _repeats_generic(parts: list[str], typed: Typed) -> tuple[np.ndarray, np.ndarray]:

@@ -89,3 +89,27 @@ def parse_column(
         values.append(value)
         reasons.append(reason)
     return enc, values, reasons
+
+
+def repeats(keys: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of values that repeat an earlier one, and of that first one, via one stable
+    sort (a hash of millions of distinct strings is slower)."""
+    if keys.null_count == 0:
+        positions, present = np.arange(len(keys)), keys
+    else:
+        valid = np.asarray(pc.is_valid(keys).to_numpy(zero_copy_only=False))
+        positions = np.flatnonzero(valid)
+        present = keys.filter(pa.array(valid))
+    if len(present) < 2:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    order = pc.sort_indices(present).to_numpy()
+    ordered = present.take(pa.array(order))
+    same = pc.equal(ordered.slice(1), ordered.slice(0, len(ordered) - 1))
+    same_np = np.asarray(same.to_numpy(zero_copy_only=False), dtype=bool)
+    if not same_np.any():
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    # start of the run each element belongs to (runs are sorted by position: stable sort)
+    run_start = np.maximum.accumulate(np.where(np.concatenate(([False], same_np)), 0,
+                                               np.arange(len(order))))
+    repeat = np.flatnonzero(np.concatenate(([False], same_np)))
+    return positions[order[repeat]], positions[order[run_start[repeat]]]
