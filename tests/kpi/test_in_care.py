@@ -129,6 +129,7 @@ def test_kpi27_foster_households_open_at_me() -> None:
              "deregistration_date": "2026-06-01"}]
     r = kpi(extract(AS_OF, foster_households=rows), 27, "2026-05", by_team=True)
     assert (r.value, r.ids["numerator"], r.by_team) == (2, ["H1", "H4"], None)
+    assert r.to_dict()["by_team"] is None  # asked for, but KPI 27 has no team split
 
 
 LEAVERS = [("L1", "2009-05-31", "relevant", "education", None),  # 17 on ME

@@ -56,6 +56,8 @@ class KpiResult:
     by_team: dict[str, dict[str, Any]] | None = None
     history: list[dict[str, Any]] | None = None
     findings: list[Finding] = field(default_factory=list)
+    by_team_requested: bool = False
+    """``--by team`` was asked for: KPIs without a team split (8, 19, 20, 27) show null."""
 
     def to_dict(self, with_ids: bool = False) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -67,7 +69,7 @@ class KpiResult:
         out.update(self.extras)
         if self.bands is not None:
             out["bands"] = self.bands
-        if self.by_team is not None:
+        if self.by_team is not None or self.by_team_requested:
             out["by_team"] = self.by_team
         if self.history is not None:
             out["history"] = self.history
@@ -182,7 +184,7 @@ def result_for(ev: Evaluator, kset: KpiSet, k: KpiDef, first: date, period: str,
         quartile=quartile_for(k.number, fig.value) if fig.status == "ok" else None,
         blank_flags=fig.blank_flags, snapshot=period == "r12" and k.kind == "snapshot",
         ids={"numerator": fig.num_ids, "denominator": fig.den_ids},
-        extras=dict(fig.extras), findings=fig.findings,
+        extras=dict(fig.extras), findings=fig.findings, by_team_requested=ev.by_team,
     )
     if k.bands:
         res.bands = {name: _small(k, b) for name, b in fig.bands.items()}
