@@ -29,8 +29,12 @@ def kpi_xlsx(report: dict[str, Any]) -> bytes:
     for cell in ws[header_row]:
         cell.font = Font(bold=True)
     rag_col = COLUMNS.index("rag") + 1
+    shown = [COLUMNS.index(c) + 1 for c in ("value", "previous", "target")]
     for row in kpi_rows(report):
         ws.append([safe_cell(row.get(c)) for c in COLUMNS])
+        if row.get("unit") != "count":
+            for col in shown:  # one decimal place on screen, the unrounded value in the cell
+                ws.cell(row=ws.max_row, column=col).number_format = "0.0"
         rag = row.get("rag")
         if rag in RAG_FILL:
             ws.cell(row=ws.max_row, column=rag_col).fill = PatternFill(
