@@ -57,6 +57,14 @@ BROKEN = {
     numerator: [{field: decision_date, op: not_null}]
     colour: blue
 """,
+    "direction": HEAD + """    polarity: higher_is_better
+    kind: event
+    requires: [referrals]
+    source: referrals
+    period: {type: in_month, date: referral_date}
+    numerator: [{field: decision_date, op: not_null}]
+    target: {value: 90, direction: at_most}
+""",
     "meaning": HEAD + """    polarity: context
     kind: event
     requires: [referals]

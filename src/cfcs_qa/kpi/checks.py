@@ -109,6 +109,10 @@ def _check_targets(k: KpiDef, at: tuple[Any, ...]) -> list[Problem]:
     if k.polarity == "context":
         p.append(((*at, "target"), "a context KPI has no direction, so it cannot have a target "
                   "(set polarity to higher_is_better or lower_is_better, or drop the target)"))
+    expected = {"higher_is_better": "at_least", "lower_is_better": "at_most"}.get(k.polarity)
+    if k.target.direction and expected and k.target.direction != expected:
+        p.append(((*at, "target"), f"target direction {k.target.direction} disagrees with "
+                  f"polarity {k.polarity} (which means {expected})"))
     if k.unit == "percent" and not 0 <= k.target.value <= 100:
         p.append(((*at, "target"), f"a percent target must be between 0 and 100, "
                   f"not {k.target.value:g}"))

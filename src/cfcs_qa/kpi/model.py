@@ -66,6 +66,9 @@ class Period(_Strict):
 
 class Target(_Strict):
     value: float
+    direction: Literal["at_least", "at_most"] | None = None
+    """Optional, for readers: at_least (green at or above) must go with higher_is_better,
+    at_most with lower_is_better."""
     default: bool = True
     """True: the shipped default, a governance decision a site should confirm."""
 
