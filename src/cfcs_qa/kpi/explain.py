@@ -25,16 +25,18 @@ _PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_]+)(?::([A-Za-z0-9_]+):([A-Za-z0-9_]+)
 _ONE = re.compile(r"(?<![\d.])1 (working day|day|placement|visit)s\b")
 
 
-def short_date(d: date) -> str:
-    """``Fri 8 May``, as people write it in case notes."""
-    return f"{d:%a} {d.day} {d:%b}"
+def short_date(d: date, year: int | None = None) -> str:
+    """``Fri 8 May``, as people write it in case notes; the year is added when it is not
+    ``year`` (the explained month's)."""
+    text = f"{d:%a} {d.day} {d:%b}"
+    return text if year is None or d.year == year else f"{text} {d.year}"
 
 
-def _fmt(value: Any) -> str | None:
+def _fmt(value: Any, year: int | None = None) -> str | None:
     if value is None or value is pd.NaT or (not isinstance(value, str) and pd.isna(value)):
         return None
     if isinstance(value, pd.Timestamp | date):
-        return short_date(value)
+        return short_date(value, year)
     if isinstance(value, bool | np.bool_):
         return "yes" if value else "no"
     if isinstance(value, float | np.floating) and float(value).is_integer():
@@ -57,7 +59,8 @@ def holidays_between(cal: WorkingCalendar, a: Any, b: Any) -> str:
     return "; " + ", ".join(names) if names else ""
 
 
-def render(template: str, row: dict[str, Any], cal: WorkingCalendar) -> str:
+def render(template: str, row: dict[str, Any], cal: WorkingCalendar,
+           year: int | None = None) -> str:
     """The first ``||`` alternative whose placeholders all have values (else the last)."""
     alternatives = [t.strip() for t in template.split("||")]
     for i, alt in enumerate(alternatives):
@@ -67,7 +70,7 @@ def render(template: str, row: dict[str, Any], cal: WorkingCalendar) -> str:
             nonlocal missing
             if m.group(2):
                 return holidays_between(cal, alt_row.get(m.group(2)), alt_row.get(m.group(3)))
-            text = _fmt(alt_row.get(m.group(1)))
+            text = _fmt(alt_row.get(m.group(1)), year)
             if text is None:
                 missing = True
                 return "none"
@@ -100,14 +103,15 @@ def explain_kpi(extract: Extract, settings: Settings, key: str | int, month: dat
     fig = Evaluator(p, settings).month(k, first, detail=True)
     records: list[dict[str, Any]] = []
     if fig.detail is not None:
-        records = _records(k, fig.detail, p.calendar)
+        records = _records(k, fig.detail, p.calendar, first.year)
     return {"number": k.number, "id": k.id, "title": k.title, "month": first.strftime("%Y-%m"),
             "as_of": p.as_of.isoformat(), "provisional": month_end(first) > p.as_of,
             "status": fig.status, "value": fig.value, "numerator": fig.numerator,
             "denominator": fig.denominator, "blank_flags": fig.blank_flags, "records": records}
 
 
-def _records(k: KpiDef, detail: pd.DataFrame, cal: WorkingCalendar) -> list[dict[str, Any]]:
+def _records(k: KpiDef, detail: pd.DataFrame, cal: WorkingCalendar,
+             year: int) -> list[dict[str, Any]]:
     date_cols = [c for c in detail.columns
                  if not c.startswith("_") and detail[c].dtype.kind == "M"]
     out: list[dict[str, Any]] = []
@@ -119,7 +123,7 @@ def _records(k: KpiDef, detail: pd.DataFrame, cal: WorkingCalendar) -> list[dict
     for row in ordered.to_dict("records"):
         state = row["_state"]
         child = None if pd.isna(row.get("child_id")) else str(row.get("child_id"))
-        reason = render(_template(k, state), row, cal)
+        reason = render(_template(k, state), row, cal, year)
         in_numerator = state == IN
         if state == OUT and child in met_children:
             # child-level KPI: the child counts once, met through another of their records
