@@ -153,3 +153,18 @@ def test_history_prepares_continuous_records_once(monkeypatch: pytest.MonkeyPatc
     assert len(calls) == 3  # CP plans, CIN plans, periods of care: once each for 13 months
     thirteen = next(k for k in report.kpis if k.number == 13)
     assert [h["value"] for h in thirteen.history] == [1] * 12
+
+
+def test_every_table_present_but_empty_gives_no_cases_or_zero() -> None:
+    from cfcs_qa.contract import TABLES
+
+    ex = extract(date(2026, 6, 10), **{name: [] for name in TABLES})
+    report = compute_kpis(ex, Settings(), date(2026, 5, 1), by_team=True, history=2,
+                          period="r12", with_ids=True, findings=True)
+    for k in report.kpis:
+        if k.unit == "count":
+            assert (k.status, k.value) == ("ok", 0), k.number
+        elif k.number == 8:
+            assert k.status == "no_data"  # no population figures
+        else:
+            assert (k.status, k.value, k.rag) == ("no_cases", None, None), k.number

@@ -78,8 +78,12 @@ def linked_or_latest(f: pd.DataFrame, ctx: Ctx, table: str, link: str, key: str,
         return np.full(len(f), np.datetime64("NaT"), dtype=NS)
     memo = ("link", table, key, value)
     if memo not in ctx.prepared.cache:
-        ctx.prepared.cache[memo] = other.drop_duplicates(key).set_index(key)[value]
-    linked = f[link].map(ctx.prepared.cache[memo]).to_numpy(dtype=NS)
+        firsts = other[other[key].notna()].drop_duplicates(key)
+        ctx.prepared.cache[memo] = (pd.Index(firsts[key].to_numpy(dtype=object)),
+                                    np.append(firsts[value].to_numpy(dtype=NS),
+                                              np.datetime64("NaT", "ns")))
+    index, values = ctx.prepared.cache[memo]
+    linked = values[np.asarray(index.get_indexer(f[link].to_numpy(dtype=object)))]
     latest = _asof(ctx.prepared, f, f[on_or_before], other, other[value], allow_exact=True)
     return np.where(np.isnat(linked), latest, linked)
 

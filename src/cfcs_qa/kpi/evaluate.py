@@ -70,6 +70,8 @@ def records_of_month(p: Prepared, k: KpiDef, w: Window) -> pd.DataFrame:
 
 def derive(f: pd.DataFrame, p: Prepared, k: KpiDef, w: Window) -> pd.DataFrame:
     f = f.copy()
+    if f.empty:  # nothing to derive from: empty columns compare as "no rows"
+        return f.assign(**{d.name: pd.Series([], dtype=object) for d in k.derived})
     ctx = Ctx(prepared=p, window=w, source=k.source)
     for d in k.derived:
         f[d.name] = REGISTRY[d.fn].fn(f, ctx, **d.args)
