@@ -72,12 +72,15 @@ def test_kpi23_cic_visits_age_at_visit() -> None:
          "seen": True, "seen_alone": None},
         {"visit_id": "V4", "child_id": "C4", "visit_date": "2026-05-10", "visit_type": "cic",
          "seen": False, "seen_alone": None},
+        {"visit_id": "V6", "child_id": "C4", "visit_date": "2026-05-11", "visit_type": "cic",
+         "seen": None, "seen_alone": None},  # seen blank: not in the base, but flagged
         {"visit_id": "V5", "child_id": "C4", "visit_date": "2026-05-10", "visit_type": "cp",
          "seen": True, "seen_alone": True},
     ]
     r = kpi(extract(AS_OF, children=children, visits=visits), 23, "2026-05")
     assert r.ids == {"numerator": ["V1"], "denominator": ["V1", "V3"]}
-    assert r.blank_flags == 1
+    assert r.blank_flags == 2
+    assert sorted(f.column for f in r.findings) == ["seen", "seen_alone"]
 
 
 def test_kpi24_return_interviews_72_hours_not_yet_due() -> None:

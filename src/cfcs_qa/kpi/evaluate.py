@@ -99,7 +99,7 @@ def evaluate(p: Prepared, k: KpiDef, first: date, *, options: dict[str, Any] | N
     fig = _count(k, f, den, num, want)
     if k.rate_denominator is not None:
         fig = _rate(p, k, w, fig)
-    fig.blank_flags, fig.findings = _blank_flags(k, f, den, left, detail)
+    fig.blank_flags, fig.findings = _blank_flags(k, f, den, left, detail, w)
     fig.extras = _extras(p, k, w)
     for band in k.bands:
         bmask = all_of(f, band.filters, w)
@@ -160,11 +160,19 @@ def _recency(k: KpiDef, options: dict[str, Any]) -> list[Filter]:
 
 
 def _blank_flags(k: KpiDef, f: pd.DataFrame, den: pd.Series, left: pd.Series,
-                 detail: bool) -> tuple[int, list[Finding]]:
+                 detail: bool, w: Window) -> tuple[int, list[Finding]]:
     table = frame_base_table(k.source)
     total = 0
     findings: list[Finding] = []
-    checks = [(bf.field, den & f[bf.field].isna()) for bf in k.blank_flags if bf.field]
+    checks = []
+    for bf in k.blank_flags:
+        if not bf.field:
+            continue
+        if bf.scope == "population":
+            others = [flt for flt in k.population if flt.field != bf.field]
+            checks.append((bf.field, all_of(f, others, w) & f[bf.field].isna()))
+        else:
+            checks.append((bf.field, den & f[bf.field].isna()))
     checks += [(col, left & f[col].isna()) for col in k.left_out_blank]
     for col, m in checks:
         total += int(m.sum())

@@ -86,6 +86,10 @@ class BlankFlag(_Strict):
 
     field: str | None = None
     count: str | None = None
+    scope: Literal["denominator", "population"] = "denominator"
+    """denominator: blanks among the counted rows; population: blanks among rows that pass
+    every population filter except those on this field (e.g. visits whose ``seen`` is blank
+    cannot enter a "seen = true" base, yet they are blank flags of the KPI)."""
 
 
 class Band(_Strict):
