@@ -13,12 +13,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
+from typing import Any
 
 import holidays as _holidays
 
 
 def add_months(d: date, months: int) -> date:
-    """``d`` plus ``months`` calendar months, clamped to the month's last day (30 Nov + 3 = 28/29 Feb)."""
+    """``d`` plus ``months`` months, clamped to the month's end (30 Nov + 3 = 28/29 Feb)."""
     index = d.year * 12 + (d.month - 1) + months
     year, month0 = divmod(index, 12)
     last = _cal.monthrange(year, month0 + 1)[1]
@@ -113,7 +114,7 @@ class WorkingCalendar:
         closed = sum(1 for h in self._nonworking if epoch <= h <= d)
         return weekdays - closed
 
-    def wd_many(self, a: object, b: object) -> object:
+    def wd_many(self, a: Any, b: Any) -> Any:
         """Vectorised ``wd`` over two equal-length date arrays (numpy/pandas datetime64).
 
         Returns a float64 numpy array; NaN where either date is missing.
@@ -132,7 +133,7 @@ class WorkingCalendar:
             out[ok] = np.maximum(count, 0)
         return out
 
-    def next_working_day_many(self, a: object) -> object:
+    def next_working_day_many(self, a: Any) -> Any:
         """Vectorised next_working_day (NaT stays NaT) as datetime64[D]."""
         import numpy as np
 
@@ -143,7 +144,7 @@ class WorkingCalendar:
         return out
 
     @cached_property
-    def _busday_holidays(self) -> object:
+    def _busday_holidays(self) -> Any:
         import numpy as np
 
         return np.array(sorted(self._nonworking), dtype="datetime64[D]")

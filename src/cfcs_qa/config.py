@@ -148,7 +148,9 @@ def parse_settings(text: str, source: str) -> Settings:
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
-        raise ConfigError(f"{source} must be a mapping of settings (key: value), not a list or text.")
+        raise ConfigError(
+            f"{source} must be a mapping of settings (key: value), not a list or text."
+        )
     try:
         settings = Settings.model_validate(raw)
     except ValidationError as err:

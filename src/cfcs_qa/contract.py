@@ -68,7 +68,9 @@ class Table(BaseModel):
         return name in self.column_names
 
 
-def _c(name: str, type_: ColumnType, required: bool = False, values: tuple[str, ...] = ()) -> Column:
+def _c(
+    name: str, type_: ColumnType, required: bool = False, values: tuple[str, ...] = ()
+) -> Column:
     return Column(name=name, type=type_, required=required, values=values)
 
 
