@@ -44,7 +44,7 @@ def test_every_contract_table_and_column_is_written(default_extract: Path) -> No
         with path.open(encoding="utf-8", newline="") as fh:
             rows = list(csv.reader(fh))
         header = rows[0]
-        expected = list(table.column_names) + (["forename"] if name == "children" else [])
+        expected = list(table.column_names) + (["preferred_name"] if name == "children" else [])
         assert header == expected, name
         assert len(rows) > 1, f"{name} is empty"
         assert all(len(r) == len(header) for r in rows), name
@@ -56,7 +56,7 @@ def test_synthetic_marker_and_readme(default_extract: Path) -> None:
     assert "SYNTHETIC SAMPLE DATA" in readme
     assert "cfcs-qa sample-data --output-dir sample_data" in readme
     for code in ("invalid-date", "unknown-code", "duplicate-key", "end-before-start",
-                 "orphan-child", "future-date", "forename"):
+                 "orphan-child", "future-date", "preferred_name"):
         assert code in readme
 
 

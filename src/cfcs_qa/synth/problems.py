@@ -56,8 +56,8 @@ def inject(name: str, table: pa.Table) -> tuple[pa.Table, list[Problem]]:
     n = table.num_rows
     if name == "children":
         names = pa.array([FAKE_NAMES[i % len(FAKE_NAMES)] for i in range(n)])
-        table = table.append_column("forename", names)
-        found.append(Problem(name, 0, "forename", "Fakename …", "name column", "dropped",
+        table = table.append_column("preferred_name", names)
+        found.append(Problem(name, 0, "preferred_name", "Fakename …", "name column", "dropped",
                              "a name column with obviously fake values: dropped at load, "
                              "counted, never shown"))
     elif name == "contacts":
