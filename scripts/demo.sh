@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 
 CLI=.venv/bin/cfcs-qa
 AS_OF=2026-11-20          # the sample extract was taken on this date
+RETURNED=2026-12-21       # when the demo's auditors have sent their toolkits back
 DEMO=.demo
 DB="sqlite:///$DEMO/cfcs-qa.db"
 
@@ -37,11 +38,11 @@ if "$CLI" sample --help >/dev/null 2>&1; then
     step "Auditors complete three toolkits (filled in by the generator)" \
       .venv/bin/python -m cfcs_qa.sampling.toolkit_fill --count 3 --seed 7 "$DEMO/toolkits"
     step "Import the completed toolkits: cfcs-qa audits import" \
-      "$CLI" audits import --db "$DB" --as-of "$AS_OF" --format table $(ls "$DEMO"/toolkits/*.xlsx | head -n 3)
+      "$CLI" audits import --db "$DB" --as-of "$RETURNED" --format table $(ls "$DEMO"/toolkits/*.xlsx | head -n 3)
   fi
   if "$CLI" audits status --help >/dev/null 2>&1; then
     step "Where the month stands: cfcs-qa audits status" \
-      "$CLI" audits status --db "$DB" --as-of "$AS_OF" --format table
+      "$CLI" audits status --db "$DB" --data sample_data --as-of "$RETURNED" --month 2026-12 --format table
   fi
 fi
 printf '\nDemo finished. Outputs are in %s/ (synthetic data only).\n' "$DEMO"

@@ -83,7 +83,8 @@ def run() -> None:
         if isinstance(exc, click.exceptions.ClickException):
             exc.show()
             sys.exit(exc.exit_code if exc.exit_code != 1 else 2)
-        if isinstance(exc, click.exceptions.Abort):
+        abort = getattr(click.exceptions, "Abort", None) or getattr(click, "Abort", None)
+        if abort is not None and isinstance(exc, abort):
             sys.exit(130)
         if debug:
             raise

@@ -136,3 +136,28 @@ def fill_toolkit(path: str | Path, answers: dict[str, Any] | None = None, *,
     with atomic_path(path) as tmp:
         workbook.save(tmp)
     return chosen
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m cfcs_qa.sampling.toolkit_fill [--count N] [--seed S] DIR``: complete the
+    first N toolkits (by allocation id) in DIR, as the demo's auditors. Training use only."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m cfcs_qa.sampling.toolkit_fill",
+                                     description=main.__doc__)
+    parser.add_argument("folder", type=Path)
+    parser.add_argument("--count", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+    files = sorted(args.folder.glob("*.xlsx"))[: args.count]
+    if not files:
+        print(f"no toolkits in {args.folder}")
+        return 2
+    for i, path in enumerate(files):
+        answers = fill_toolkit(path, seed=args.seed + i)
+        print(f"completed {path.name}: {answers['grade']}, on {answers['completed_on']}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
