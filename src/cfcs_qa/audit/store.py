@@ -203,8 +203,14 @@ def _sqlite_file(url: URL, create: bool) -> Path | None:
             f"Cannot create the audit store {path}: the folder {path.parent} does not exist. "
             "Create the folder or give another --db."
         )
-    with contextlib.suppress(FileExistsError):
-        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    try:
+        with contextlib.suppress(FileExistsError):
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except OSError as exc:
+        raise StoreError(
+            f"Cannot create the audit store {path}: {exc.strerror or exc}. Give --db a "
+            "sqlite:/// path in a folder you can write to (or a postgresql:// URL)."
+        ) from None
     return path
 
 

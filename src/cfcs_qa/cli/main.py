@@ -88,6 +88,13 @@ def run() -> None:
             sys.exit(130)
         if debug:
             raise
+        if isinstance(exc, OSError) and exc.filename:  # a file the user named or must fix
+            _print_error(
+                f"Could not read or write {exc.filename}: {exc.strerror or exc}. Check the "
+                "path and its permissions (a read-only or missing folder is the usual cause) "
+                "and run again."
+            )
+            sys.exit(2)
         _print_error(
             f"cfcs-qa stopped on an internal error ({type(exc).__name__}). Nothing was changed "
             "in the store. Run the same command again with --debug to see the traceback, and "

@@ -7,6 +7,7 @@ owner-only (it holds child identifiers).
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +46,19 @@ def write_validation_xlsx(
         ([r[-1], *r[:-1]] for r in rows), key=lambda r: (r[0], r[3] or "", r[4] or 0, r[2])
     )
     _findings_sheet(wb.create_sheet("By team"), ["team", *FINDING_COLUMNS], by_team, synthetic)
-    return write_with(path, wb.save, binary=True)
+    try:
+        return write_with(path, wb.save, binary=True)
+    except BaseException:
+        _discard(wb)
+        raise
+
+
+def _discard(wb: Any) -> None:
+    """Close a write-only workbook that was never saved (say, the output folder is read-only):
+    left to the garbage collector, openpyxl prints a spurious traceback at exit."""
+    for ws in wb.worksheets:
+        with contextlib.suppress(Exception):
+            ws.close()
 
 
 def _banner(ws: Any, synthetic: bool) -> int:

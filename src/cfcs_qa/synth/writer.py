@@ -14,7 +14,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from ..contract import TABLES
-from ..fileio import write_bytes, write_text
+from ..fileio import ensure_dir, write_bytes, write_text
 from .draw import day
 from .generate import Built, build
 from .options import DEFAULT_ANCHOR, DEFAULT_CHILDREN, DEFAULT_MONTHS, DEFAULT_SEED, SynthOptions
@@ -50,7 +50,7 @@ def write_sample_data(opts: SynthOptions, folder: Path) -> Written:
     del built
     dates = DateText([v for f in frames.values() for k, v in f.items()
                       if k.endswith("_date") or k == "date_of_birth"])
-    folder.mkdir(parents=True, exist_ok=True)
+    ensure_dir(folder)
     written = Written(folder=folder, rows={})
     for name in TABLES:
         table = render_table(name, frames.pop(name), dates)
