@@ -1,13 +1,11 @@
 """Fixtures for the review stage: a staff directory and a store holding October 2026's Tier 2
-sample, inserted straight through the store (no sampler needed). ``store_url`` runs a test on
-SQLite and on PostgreSQL (each PostgreSQL test in its own schema, dropped afterwards)."""
+sample, inserted straight through the store (no sampler needed). ``store_url`` (tests/conftest.py)
+runs a test on SQLite and on PostgreSQL (each PostgreSQL test in its own schema, dropped
+afterwards)."""
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -51,31 +49,6 @@ OCTOBER = [
 ]
 SEED = 1234
 DUE = date(2026, 10, 21)
-
-
-@pytest.fixture
-def pg_schema_url(pg_url: str) -> Iterator[str]:
-    import psycopg
-    from sqlalchemy.engine import make_url
-
-    base = make_url(pg_url)
-    name = f"r_{uuid.uuid4().hex[:12]}"
-    dsn = base.set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute(f'CREATE SCHEMA "{name}"')
-    try:
-        yield base.update_query_dict({"options": f"-csearch_path={name}"}).render_as_string(
-            hide_password=False)
-    finally:
-        with psycopg.connect(dsn, autocommit=True) as conn:
-            conn.execute(f'DROP SCHEMA "{name}" CASCADE')
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'store.db'}"
-    return str(request.getfixturevalue("pg_schema_url"))
 
 
 def add_run(conn: Any, month: str, seed: int, auditors: list[str],

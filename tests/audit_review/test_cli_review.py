@@ -4,12 +4,9 @@ refusals (wrong role, unknown allocation, double sign-off), exit codes 0 and 2."
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
-
-from cfcs_qa.cli.main import run
 
 from .conftest import STAFF_ROWS, build_october
 
@@ -17,7 +14,7 @@ AS_OF = "2026-11-05"
 
 
 @pytest.fixture
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+def env(tmp_path: Path, sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     monkeypatch.chdir(tmp_path)
     data = tmp_path / "extract"
     data.mkdir()
@@ -26,30 +23,17 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     lines += [f"{sid},{role},{team},,{sid.lower()}@example.gg,Person {sid}"
               for sid, role, team in STAFF_ROWS]
     (data / "staff.csv").write_text("\n".join(lines) + "\n")
-    url = f"sqlite:///{tmp_path / 'store.db'}"
-    build_october(url)
-    return {"db": url, "data": str(data)}
-
-
-def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
-        *args: str) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["cfcs-qa", *args])
-    code = 0
-    try:
-        run()
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
+    build_october(sqlite_url)
+    return {"db": sqlite_url, "data": str(data)}
 
 
 @pytest.fixture
-def call(env, capsys, monkeypatch):  # type: ignore[no-untyped-def]
+def call(env, run_cli):  # type: ignore[no-untyped-def]
     def _call(*args: str, data: bool = True) -> tuple[int, str, str]:
         extra = ["--db", env["db"], "--as-of", AS_OF, "--format", "json"]
         if data:
             extra += ["--data", env["data"]]
-        return cli(capsys, monkeypatch, "audits", *args, *extra)
+        return run_cli("audits", *args, *extra)
     return _call
 
 
@@ -170,9 +154,9 @@ def test_reaudit_and_compare(call) -> None:
     assert cmp["grade_before"] == "inadequate" and cmp["grade_after"] is None
 
 
-def test_table_output_is_readable(env, capsys, monkeypatch) -> None:
-    code, out, _ = cli(capsys, monkeypatch, "audits", "tier3", "--month", "2026-11",
-                       "--db", env["db"], "--as-of", AS_OF, "--format", "table")
+def test_table_output_is_readable(env, run_cli) -> None:
+    code, out, _ = run_cli("audits", "tier3", "--month", "2026-11",
+                           "--db", env["db"], "--as-of", AS_OF, "--format", "table")
     assert code == 0 and "2026-10-001" in out and "graded inadequate" in out
 
 
@@ -209,7 +193,7 @@ def check_golden(name: str, text: str) -> None:
     assert text == path.read_text(encoding="utf-8")
 
 
-def test_golden_tables(env, capsys, monkeypatch) -> None:
+def test_golden_tables(env, run_cli) -> None:
     base = ["--db", env["db"], "--as-of", AS_OF, "--format", "table"]
     screens = []
     for args in (
@@ -223,7 +207,7 @@ def test_golden_tables(env, capsys, monkeypatch) -> None:
         ["audits", "moderate", "2026-10-001", "--by", "S030", "--grade", "good", "--agree",
          "--data", env["data"]],
     ):
-        code, out, err = cli(capsys, monkeypatch, *args, *base)
+        code, out, err = run_cli(*args, *base)
         screens.append(f"$ cfcs-qa {' '.join(args[:3])} ... (exit {code})\n{out}{err}")
     check_golden("review_screens.txt", "\n".join(screens))
 

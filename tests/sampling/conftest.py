@@ -1,11 +1,9 @@
 """Fixtures for ``cfcs-qa sample``: a small CSV extract on disk and a store on SQLite and, when
-a server is configured, PostgreSQL (each test in its own schema, dropped afterwards)."""
+a server is configured, PostgreSQL (``store_url`` in tests/conftest.py: each PostgreSQL test in its
+own schema, dropped afterwards)."""
 
 from __future__ import annotations
 
-import sys
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -57,46 +55,7 @@ def extract_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def pg_schema_url(pg_url: str) -> Iterator[str]:
-    import psycopg
-    from sqlalchemy.engine import make_url
-
-    base = make_url(pg_url)
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    dsn = base.set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute(f'CREATE SCHEMA "{name}"')
-    try:
-        yield base.update_query_dict({"options": f"-csearch_path={name}"}).render_as_string(
-            hide_password=False)
-    finally:
-        with psycopg.connect(dsn, autocommit=True) as conn:
-            conn.execute(f'DROP SCHEMA "{name}" CASCADE')
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'store.db'}"
-    return str(request.getfixturevalue("pg_schema_url"))
-
-
-@pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
-        tmp_path: Path):  # type: ignore[no-untyped-def]
-    """Run ``cfcs-qa ARGS`` in-process; returns (exit code, stdout, stderr)."""
-    from cfcs_qa.cli.main import run
-
+def cli(run_cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Run ``cfcs-qa ARGS`` in-process from tmp_path; returns (exit code, stdout, stderr)."""
     monkeypatch.chdir(tmp_path)
-
-    def _run(*args: str) -> tuple[int, str, str]:
-        monkeypatch.setattr(sys, "argv", ["cfcs-qa", *args])
-        code = 0
-        try:
-            run()
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return _run
+    return run_cli

@@ -1,12 +1,11 @@
 """Fixtures for the toolkit tests: an allocation, a written (and filled) toolkit, an audit
-store holding the allocation (SQLite, and PostgreSQL through ``pg_url``), golden files."""
+store holding the allocation (the store URLs come from tests/conftest.py), golden files."""
 
 from __future__ import annotations
 
 import json
 import os
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -74,32 +73,3 @@ def seed_allocation(url: str, alloc: dict[str, Any], checksum: str | None,
             template_checksum=checksum, created_at=datetime(2026, 11, 2, 8, tzinfo=UTC)))
 
 
-@pytest.fixture
-def sqlite_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'store.db'}"
-
-
-@pytest.fixture
-def pg_schema_url(pg_url: str) -> Iterator[str]:
-    """A PostgreSQL URL whose search_path is a fresh schema, dropped after the test."""
-    import psycopg
-    from sqlalchemy.engine import make_url
-
-    base = make_url(pg_url)
-    name = f"tk_{uuid.uuid4().hex[:12]}"
-    dsn = base.set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute(f'CREATE SCHEMA "{name}"')
-    try:
-        yield base.update_query_dict({"options": f"-csearch_path={name}"}).render_as_string(
-            hide_password=False)
-    finally:
-        with psycopg.connect(dsn, autocommit=True) as conn:
-            conn.execute(f'DROP SCHEMA "{name}" CASCADE')
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'store.db'}"
-    return str(request.getfixturevalue("pg_schema_url"))
