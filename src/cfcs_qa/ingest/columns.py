@@ -19,6 +19,7 @@ import pyarrow.compute as pc
 from ..config import Settings
 from ..contract import Column, Table
 from . import parsers
+from .fast_dates import read_dates
 from .headers import normalise
 from .parallel import each
 from .sink import Sink, fixed, quoted
@@ -117,10 +118,34 @@ def _type_one(column: Column, arr: pa.Array, typed: Typed, sink: Sink, reject: n
         missing = enc.spread([v is None for v in values], True, dtype=bool)
         typed.numbers[name] = (number, missing)
     elif column.type == "date":
-        enc, values, reasons = parse_column(arr, parsers.parse_date)
-        _report(sink, reject, "invalid-date", name, enc, reasons, arr,
-                lambda v, r: f"{quoted(v)} is not a date ({r})")
-        typed.dates[name] = enc.spread([_day(v) for v in values], NAT, dtype="datetime64[D]")
+        typed.dates[name] = _dates(name, arr, sink, reject)
+
+
+def _dates(name: str, arr: pa.Array, sink: Sink, reject: np.ndarray) -> np.ndarray:
+    """A date column: distinct values read in bulk (``fast_dates``); the few it leaves
+    (odd layouts, invalid dates) read one by one by ``parsers.parse_date``."""
+    enc = pc.dictionary_encode(arr)
+    uniques = enc.dictionary
+    days, ok = read_dates(uniques)
+    reason_of: dict[str, str] = {}
+    bad = np.zeros(len(uniques), dtype=bool)
+    for i in np.flatnonzero(~ok).tolist():
+        text = uniques[i].as_py()
+        value, reason = parsers.parse_date(text)
+        if reason is not None:
+            bad[i] = True
+            reason_of[text] = reason
+        else:
+            days[i] = _day(value)
+    index = enc.indices.fill_null(len(uniques)).to_numpy(zero_copy_only=False)
+    if bad.any():
+        positions = np.flatnonzero(np.append(bad, False)[index])
+        sink.add("invalid-date", "error", name, positions, arr,
+                 lambda v: f"{quoted(v)} is not a date ({reason_of.get(v or '', '')})")
+        reject[positions] = True
+        days[bad] = NAT
+    out: np.ndarray = np.append(days, NAT)[index]
+    return out
 
 
 def _choice_text(text: str, upper: bool) -> str:

@@ -13,6 +13,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 _EXCEL_WHOLE = r"^([+-]?\d+)\.0+$"
+BULK_TRIM = 10_000
+"""Above this many distinct values a column's values are trimmed by pyarrow, not Python."""
+ASCII_SPACE = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
+"""The ASCII characters Python's ``str.strip()`` removes."""
 
 
 def trimmed(arr: pa.Array) -> pa.Array:
@@ -28,12 +32,22 @@ def trimmed_coded(arr: pa.Array) -> pa.Array:
     """``trimmed`` for a column of few distinct values (dates, flags, codes): each distinct
     value is trimmed once and the result stays dictionary-encoded (no strings copied)."""
     enc = pc.dictionary_encode(arr)
-    values = [v.strip() for v in enc.dictionary.to_pylist()]
-    dictionary = pa.array(values, type=pa.string())
-    blank = np.array([not v for v in values] + [True])
+    if len(enc.dictionary) > BULK_TRIM and pc.all(pc.string_is_ascii(enc.dictionary)).as_py():
+        # many distinct values (date-times): trim them in bulk; for ASCII text these are
+        # exactly the characters str.strip() removes
+        dictionary = pc.utf8_trim(enc.dictionary, characters=ASCII_SPACE)
+        blank = np.append(
+            np.asarray(pc.equal(pc.binary_length(dictionary), 0).to_numpy(
+                zero_copy_only=False), dtype=bool), True)
+        values_count = len(dictionary)
+    else:
+        values = [v.strip() for v in enc.dictionary.to_pylist()]
+        dictionary = pa.array(values, type=pa.string())
+        blank = np.array([not v for v in values] + [True])
+        values_count = len(values)
     if not blank[:-1].any():  # nothing blank: keep the indices (and their nulls) as they are
         return pa.DictionaryArray.from_arrays(enc.indices, dictionary)
-    index = enc.indices.fill_null(len(values)).to_numpy(zero_copy_only=False)
+    index = enc.indices.fill_null(values_count).to_numpy(zero_copy_only=False)
     missing = blank[index]
     indices = pa.array(np.where(missing, 0, index).astype(np.int32), mask=missing)
     return pa.DictionaryArray.from_arrays(indices, dictionary)

@@ -1,0 +1,49 @@
+"""The bulk date reader agrees with ``parse_date`` value for value: whatever it reads, it
+reads to the same day, and it never reads a value ``parse_date`` rejects."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cfcs_qa.ingest.fast_dates import read_dates
+from cfcs_qa.ingest.parsers import parse_date
+
+PIECES = st.sampled_from(["", "0", "1", "2", "9", "12", "13", "29", "30", "31", "02", "00",
+                          "1899", "1900", "2024", "2026", "0999", "23", "24", "59", "60", "٣"])
+SEPS = st.sampled_from(["/", "-", " ", "T", ":", ".", ""])
+
+
+@st.composite
+def date_like(draw: st.DrawFn) -> str:
+    parts = draw(st.lists(st.tuples(PIECES, SEPS), min_size=1, max_size=7))
+    return "".join(p + s for p, s in parts)
+
+
+def _check(texts: list[str]) -> None:
+    days, ok = read_dates(pa.array(texts, type=pa.string()))
+    for text, day, read in zip(texts, days, ok, strict=True):
+        value, reason = parse_date(text)
+        if read:
+            assert reason is None, text
+            assert day == np.datetime64(value, "D"), text
+
+
+def test_known_values() -> None:
+    texts = ["31/10/2026", "2026-10-31", "1/2/2026 9:05", "30/02/2026 10:00", "29/02/2024",
+             "29/02/2026", "2026-02-29", "01/02/2026 24:00", "01/02/2026 23:60",
+             "01/02/1899", "2026-13-01", "13/13/2026", "2026-10-31T23:59:59.5",
+             "31/12/1900 00:00:00", "20261031", "31/10/26"]
+    days, ok = read_dates(pa.array(texts, type=pa.string()))
+    assert ok.tolist() == [True, True, True, False, True, False, False, False, False, False,
+                           False, False, True, True, False, False]
+    assert str(days[2]) == "2026-02-01"
+    _check(texts)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(date_like(), min_size=1, max_size=30))
+def test_agrees_with_parse_date(texts: list[str]) -> None:
+    _check(texts)
