@@ -81,7 +81,12 @@ def acknowledge(
                 f"{row['acknowledged_by']} on {row['acknowledged_on'].isoformat()}."
             )
         if on < row["identified_on"]:
-            raise UserError("The acknowledgement date is before the concern was identified.")
+            raise UserError(
+                f"Escalation {escalation_id} cannot be acknowledged on {on.isoformat()}: the "
+                f"concern was identified on {row['identified_on'].isoformat()}, later. Give "
+                "the day it was acknowledged with --on YYYY-MM-DD (or --as-of), on or after "
+                "that date."
+            )
         conn.execute(s.escalations.update().where(s.escalations.c.id == escalation_id)
                      .values(acknowledged_by=director.staff_id, acknowledged_on=on))
         store.log(conn, current_actor(by or director.staff_id), "escalations", escalation_id,
