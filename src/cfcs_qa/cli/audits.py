@@ -15,7 +15,8 @@ import typer
 audits_app = typer.Typer(
     name="audits",
     help="The audit store: import completed toolkits, status, changes after Day 1, "
-    "moderation, escalations, Tier 3 and actions.",
+    "moderation, escalations, Tier 3 and actions. Example: cfcs-qa audits status "
+    "--month 2026-11 (then `cfcs-qa audits COMMAND --help` for each command).",
     no_args_is_help=True,
     rich_markup_mode=None,
 )

@@ -54,7 +54,8 @@ def list_command(
     owner: Annotated[str | None, typer.Option("--owner", help="Only this owner's.")] = None,
     state: Annotated[str | None, typer.Option(
         "--state", help="open, overdue, completed or signed_off.")] = None,
-    allocation_id: Annotated[str | None, typer.Option("--allocation")] = None,
+    allocation_id: Annotated[str | None, typer.Option(
+        "--allocation", help="Only the actions of this allocation, e.g. 2026-11-003.")] = None,
     as_of: AsOfOpt = None, db: DbOpt = None, fmt: FormatOpt = None, config: ConfigOpt = None,
 ) -> None:
     from ..audit.actions import list_actions

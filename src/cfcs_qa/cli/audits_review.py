@@ -144,8 +144,10 @@ def meeting_command(
         "--who", help="Who attended: staff id or role (repeatable).")] = None,
     joint: Annotated[bool | None, typer.Option(
         "--joint/--separate", help="Worker and manager together, or separately.")] = None,
-    worker_comments: Annotated[str | None, typer.Option("--worker-comments")] = None,
-    manager_comments: Annotated[str | None, typer.Option("--manager-comments")] = None,
+    worker_comments: Annotated[str | None, typer.Option(
+        "--worker-comments", help="The worker's comments on the audit, in their words.")] = None,
+    manager_comments: Annotated[str | None, typer.Option(
+        "--manager-comments", help="The manager's comments on the audit, in their words.")] = None,
     minutes: Annotated[str | None, typer.Option("--minutes", help="Minutes (Tier 3).")] = None,
     by: ByOpt = None, as_of: AsOfOpt = None, db: DbOpt = None, fmt: FormatOpt = None,
     config: ConfigOpt = None,
@@ -171,7 +173,9 @@ def dispute_command(
     evidence: Annotated[str | None, typer.Option("--evidence", help="Raising: why.")] = None,
     outcome: Annotated[str | None, typer.Option(
         "--outcome", help="Deciding: upheld, partly_upheld or not_upheld.")] = None,
-    grade_after: Annotated[str | None, typer.Option("--grade-after")] = None,
+    grade_after: Annotated[str | None, typer.Option(
+        "--grade-after", help="With --decide: the grade after the dispute (outstanding, "
+        "good, requires_improvement, inadequate; 'RI' accepted).")] = None,
     on: OnOpt = None, data: DataOpt = None, as_of: AsOfOpt = None, db: DbOpt = None,
     fmt: FormatOpt = None, config: ConfigOpt = None,
 ) -> None:

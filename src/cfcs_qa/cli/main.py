@@ -13,7 +13,9 @@ from ..errors import UserError
 app = typer.Typer(
     name="cfcs-qa",
     help="Quality assurance for Children & Family Community Services: load and validate "
-    "case-management extracts, compute the 31 KPIs, run the monthly audit cycle, write reports.",
+    "case-management extracts, compute the 31 KPIs, run the monthly audit cycle, write reports. "
+    "Example: cfcs-qa validate --data extract/ (then `cfcs-qa COMMAND --help` for each "
+    "command).",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
