@@ -13,6 +13,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..calendar import WorkingCalendar
 from ..contract import TABLES
@@ -103,27 +105,42 @@ class Prepared:
         (visits, contacts). Codes into it make child joins integer work; code -1 (an id seen
         nowhere else) never matches anything, which is exactly right for such an id."""
         if "child_index" not in self.cache:
-            parts = [self.extract.get(t)["child_id"].dropna().unique()
-                     for t in self.extract.tables
-                     if t not in BIG_TABLES and "child_id" in self.extract.get(t).columns]
-            ids = pd.unique(np.concatenate([np.asarray(x, dtype=object) for x in parts])) \
-                if parts else np.array([], dtype=object)
-            self.cache["child_index"] = pd.Index(ids, dtype=object)
+            self.cache["child_index"] = pd.Index(self._child_ids().to_pylist(), dtype=object)
         idx: pd.Index = self.cache["child_index"]
         return idx
 
+    def _child_ids(self) -> pa.Array:
+        """``child_index`` as a pyarrow array (first-seen order), for hash joins."""
+        if "child_ids" not in self.cache:
+            chunks: list[pa.Array] = []
+            for t in self.extract.tables:
+                frame = self.extract.get(t)
+                if t in BIG_TABLES or "child_id" not in frame.columns:
+                    continue
+                column = pa.array(frame["child_id"], type=pa.string())
+                chunks += column.chunks if isinstance(column, pa.ChunkedArray) else [column]
+            ids = pc.unique(pa.chunked_array(chunks, type=pa.string()).drop_null())
+            self.cache["child_ids"] = ids
+        out: pa.Array = self.cache["child_ids"]
+        return out
+
     def codes(self, child_ids: pd.Series) -> np.ndarray:
-        """Integer codes of ``child_ids`` (-1: unknown). Factorised first, so each distinct id
-        is looked up once (a 5M-row visits table has far fewer children than rows)."""
-        local, uniques = pd.factorize(child_ids)
-        if len(uniques) == 0:
+        """Integer codes of ``child_ids`` (-1: unknown): one hash join in pyarrow."""
+        if len(self._child_ids()) == 0 or len(child_ids) == 0:
             return np.full(len(child_ids), -1, dtype=np.int64)
-        found = np.asarray(self.child_index.get_indexer(np.asarray(uniques, dtype=object)))
-        return np.where(local >= 0, np.append(found, -1)[local], -1).astype(np.int64)
+        values = pa.array(child_ids, type=pa.string())
+        if isinstance(values, pa.ChunkedArray):
+            values = values.combine_chunks()
+        # distinct ids hashed by pyarrow; each looked up once in the index (whose hash table
+        # pandas builds once per run, where pyarrow's index_in would rebuild it every call)
+        enc = pc.dictionary_encode(values)
+        found = self.child_index.get_indexer(enc.dictionary.to_numpy(zero_copy_only=False))
+        index = enc.indices.fill_null(len(found)).to_numpy(zero_copy_only=False)
+        return np.append(np.asarray(found, dtype=np.int64), -1)[index]
 
     @property
     def n_children(self) -> int:
-        return len(self.child_index)
+        return len(self._child_ids())
 
     def by_child(self, codes: np.ndarray, values: np.ndarray, fill: Any) -> np.ndarray:
         """An array indexed by child code (+1 slot at the end for code -1, holding ``fill``);
