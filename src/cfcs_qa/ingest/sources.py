@@ -73,4 +73,25 @@ def _match(
         if matches:
             where = path / matches[0] if is_dir else path
             found[table] = Located(table, matches[0], where)
+        elif table in settings.tables and table != "children":  # children: its own message
+            raise _named_but_absent(table, settings, candidates, path, is_dir)
     return found
+
+
+def _named_but_absent(
+    table: str, settings: Settings, candidates: list[str], path: Path, is_dir: bool
+) -> DataError:
+    """A table the config names explicitly is not there: a typo would otherwise drop the
+    table silently and every KPI built on it would read 'no data'."""
+    import difflib
+
+    wanted = settings.tables[table]
+    config = settings.source or "cfcs-qa.yaml"
+    kind = "file" if is_dir else "sheet"
+    close = difflib.get_close_matches(wanted, candidates, n=1, cutoff=0.6)
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    return DataError(
+        f"{config} names the {kind} '{wanted}' for the {table} table under 'tables', but "
+        f"{path} has no such {kind}{hint}. Correct the name there, or remove the "
+        f"'{table}:' line if this extract has no {table}."
+    )
