@@ -64,3 +64,15 @@ def test_workbook_sheet_named_wrongly(trial_cli, tmp_path: Path) -> None:  # typ
                              "--as-of", "2026-11-20")
     assert code == 2
     assert "did you mean 'Statutory Visits'" in one_paragraph_error(err)
+
+
+@pytest.mark.parametrize(("name", "hint"), [
+    ("children.csv", "give its folder: --data "),
+    ("extract.xls", "save it as an Excel Workbook (.xlsx)"),
+])
+def test_data_pointing_at_a_file_says_what_to_give(trial_cli, tmp_path: Path, name: str,  # type: ignore[no-untyped-def]
+                                                   hint: str) -> None:
+    (tmp_path / name).write_text(CHILDREN)
+    code, _, err = trial_cli("validate", "--data", str(tmp_path / name), "--as-of", "2026-11-20")
+    assert code == 2
+    assert hint in one_paragraph_error(err)

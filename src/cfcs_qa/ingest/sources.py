@@ -54,7 +54,17 @@ def locate(path: Path, settings: Settings, sheet_names: list[str] | None = None)
     raise DataError(
         f"{path} is neither a folder nor an .xlsx workbook. Give --data the folder that holds "
         "the CSV files (one per table), or one workbook with a sheet per table."
+        + _wrong_file_hint(path)
     )
+
+
+def _wrong_file_hint(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return f" For {path.name}, give its folder: --data {path.parent}"
+    if suffix in (".xls", ".xlsb", ".ods"):
+        return f" Open {path.name} in Excel and save it as an Excel Workbook (.xlsx)."
+    return ""
 
 
 def _match(
