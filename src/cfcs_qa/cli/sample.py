@@ -86,6 +86,13 @@ def sample_command(
         warn(f"The {options.label} sample was already drawn (seed {result['seed']}, by "
              f"{result['drawn_by']}); showing it, nothing was changed. Use --redraw --reason "
              "to draw it again.")
+    if result["status"] == "redrawn" and result.get("withdrawn"):
+        from .common import warn
+
+        void = result["withdrawn"]
+        warn(f"The previous draw's {len(void)} allocation(s) ({void[0]} to {void[-1]}) were "
+             "withdrawn: their toolkits are void and `cfcs-qa audits import` refuses them. "
+             "Delete those files from the toolkit folder so nobody fills them in.")
     emit(json.dumps(result, indent=2) if chosen == "json" else render_table(result), None)
     if result["unmatched"]:
         raise typer.Exit(1)

@@ -113,7 +113,9 @@ def run_sample(store: Store, extract: Extract, settings: Settings,
                       options.reason, {"superseded_by": run_id, "withdrawn": withdrawn})
         found = stored_sample(conn, options.label)
         assert found is not None
-    return {**found, "status": "redrawn" if existing is not None else "drawn"}
+    if existing is None:
+        return {**found, "status": "drawn"}
+    return {**found, "status": "redrawn", "withdrawn": withdrawn}
 
 
 def _audit_year_start(year: int, month: int, start_month: int) -> str:
