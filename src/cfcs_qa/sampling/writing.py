@@ -151,13 +151,14 @@ def _write_toolkits(rows: list[dict[str, Any]], options: SampleOptions, window_s
                     day1: date, synthetic: bool) -> None:
     """One workbook per allocation, ``DIR/<allocation id>.xlsx``; path and checksum stored."""
     from ..errors import UserError
+    from ..fileio import private_dir
     from .standards import load_standards
     from .toolkit_writer import write_toolkit
 
     folder = options.toolkits
     assert folder is not None
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        private_dir(folder)  # a new folder of case-level workbooks is owner-only
     except OSError as exc:
         raise UserError(f"Cannot create the toolkit folder {folder}: {exc.strerror}. Give "
                         "--toolkits a folder you can write to; nothing was stored.") from None
