@@ -31,3 +31,10 @@ def test_root_and_group_help_show_an_example(trial_cli) -> None:  # type: ignore
     for args in (["--help"], ["audits", "--help"], ["audits", "actions", "--help"]):
         code, out, _ = trial_cli(*args)
         assert code == 0 and "Example: cfcs-qa" in " ".join(out.split())
+
+
+def test_status_help_says_what_happens_without_data(trial_cli) -> None:  # type: ignore[no-untyped-def]
+    """status skips the extract checks rather than using the bundled sample: --help says so."""
+    code, out, _ = trial_cli("audits", "status", "--help")
+    flat = " ".join(out.split())
+    assert code == 0 and "these checks are skipped" in flat and "SYNTHETIC" not in flat

@@ -76,11 +76,18 @@ def load_extract(data: Path | None, settings: Any, as_of: Any, *, required: bool
     return load(source.path, settings, as_of, synthetic=source.synthetic)
 
 
+StatusDataOpt = Annotated[Path | None, typer.Option(
+    "--data", help="The latest extract (a folder of CSV files or one .xlsx workbook), checked "
+    "against the open audits: cases since closed or transferred, new conflicts, auditors no "
+    "longer active. Default: the config's 'data'; with neither, these checks are skipped "
+    "(the bundled sample data is not used).")]
+
+
 def status_command(
     month: Annotated[str | None, typer.Option(
         "--month", help="YYYY-MM (default: the month of --as-of).")] = None,
     as_of: AsOfOpt = None,
-    data: DataOpt = None,
+    data: StatusDataOpt = None,
     db: DbOpt = None,
     fmt: Annotated[str | None, typer.Option(
         "--format", help="table, json, csv (mail merge) or xlsx (needs --output).")] = None,
