@@ -95,6 +95,7 @@ def kpis_command(
     from ..kpi import compute_kpis, load_definitions
 
     chosen = choose(fmt, FORMATS)
+    resolve_month(month, as_of_date(as_of))  # a bad --month or --as-of fails before the load
     if period not in ("month", "r12"):
         raise UserError(f"--period {period!r} is not one of: month, r12.")
     if by not in (None, "team"):
@@ -167,6 +168,7 @@ def explain_command(
     from ..kpi import explain_kpi, load_definitions
 
     chosen = choose(fmt, EXPLAIN_FORMATS)
+    resolve_month(month, as_of_date(as_of))  # a bad --month or --as-of fails before the load
     settings = _settings(config)
     kset = load_definitions(settings)
     if kset.find(kpi) is None:

@@ -1,0 +1,26 @@
+"""Bad --month / --as-of: exactly one paragraph on stderr (no synthetic-data banner before it),
+exit 2, whichever command the user typed."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import one_paragraph_error
+
+CASES = [
+    (["kpis", "--month", "2026-13"], "--month '2026-13' is not a month"),
+    (["explain", "7", "--month", "2026-13"], "--month '2026-13' is not a month"),
+    (["kpis", "--as-of", "31/10/2026"], "--as-of '31/10/2026' is not a date"),
+    (["explain", "7", "--as-of", "31/10/2026"], "--as-of '31/10/2026' is not a date"),
+    (["validate", "--as-of", "31/10/2026"], "--as-of '31/10/2026' is not a date"),
+    (["sample", "--month", "2026-13"], "--month '2026-13' is not a month"),
+    (["calendar", "--month", "2026-13"], "--month '2026-13' is not a month"),
+]
+
+
+@pytest.mark.parametrize(("args", "needle"), CASES, ids=[" ".join(a) for a, _ in CASES])
+def test_one_paragraph_and_exit_2(trial_cli, args: list[str], needle: str) -> None:  # type: ignore[no-untyped-def]
+    code, out, err = trial_cli(*args)
+    assert code == 2 and out == ""
+    assert needle in one_paragraph_error(err)
+    assert len(err.strip().splitlines()) == 1, err  # nothing else, not even the banner
