@@ -16,6 +16,7 @@ import pyarrow.compute as pc
 
 from ..contract import ROW, TABLES
 from ..findings import Finding, Level
+from .id_lookup import IdLookup
 from .parallel import each
 from .sink import quoted
 
@@ -60,16 +61,17 @@ def _child_checks(
     """``orphan-child`` and ``before-birth`` of every table, from one hash join per table of
     its child_id with the children file's ids (tables side by side: the join releases the
     GIL). The same findings as ``_orphans`` and ``before_birth``, in half the joins."""
-    born = _birth_by_known_id(frames.get("children"), children)
+    lookup = IdLookup(children)
+    born = _birth_by_known_id(frames.get("children"), lookup)
     names = [n for n, f in frames.items() if n != "children" and "child_id" in f]
 
     def one(name: str) -> tuple[list[Found], list[Found]]:
         frame = frames[name]
         values = pa.array(frame["child_id"], type=pa.string())
-        codes = pc.index_in(values, value_set=children).fill_null(len(children))
-        code_np = np.asarray(codes.to_numpy(zero_copy_only=False))
+        code_np = lookup.positions(values)
         valid = np.asarray(pc.is_valid(values).to_numpy(zero_copy_only=False), dtype=bool)
-        orphan = valid & (code_np == len(children))
+        orphan = valid & (code_np < 0)
+        code_np[code_np < 0] = len(children)
         orphans = _emit("orphan-child", "warning", name, frame, orphan, "child_id",
                         frame["child_id"],
                         lambda v, _p: f"child_id {quoted(v)} is not in children")
@@ -87,7 +89,7 @@ def _child_checks(
     return orphans, births
 
 
-def _birth_by_known_id(children: pd.DataFrame | None, known: pa.Array) -> np.ndarray | None:
+def _birth_by_known_id(children: pd.DataFrame | None, known: IdLookup) -> np.ndarray | None:
     """Date of birth per id of ``known`` (its first accepted row with one), NaT for the
     rest and in one extra slot at the end (unknown ids)."""
     if children is None:
@@ -97,8 +99,8 @@ def _birth_by_known_id(children: pd.DataFrame | None, known: pa.Array) -> np.nda
         return None
     dob = births["date_of_birth"].to_numpy()
     out = np.full(len(known) + 1, np.datetime64("NaT"), dtype=dob.dtype)
-    where = pc.index_in(pa.array(births["child_id"], type=pa.string()), value_set=known)
-    found = np.asarray(where.fill_null(len(known)).to_numpy(zero_copy_only=False))
+    found = known.positions(pa.array(births["child_id"], type=pa.string()))
+    found[found < 0] = len(known)
     out[found] = dob
     out[len(known)] = np.datetime64("NaT")
     return out

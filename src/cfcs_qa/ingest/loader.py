@@ -67,7 +67,7 @@ def load(
             return hit
     extract = _load(layout, workbook, settings, as_of, synthetic)
     if cache_dir is not None and key is not None:
-        cache.store(Path(cache_dir), key, extract)
+        cache.store_soon(Path(cache_dir), key, extract)
     return extract
 
 

@@ -18,6 +18,7 @@ import pyarrow.compute as pc
 
 from ..calendar import WorkingCalendar
 from ..contract import TABLES
+from ..ingest.id_lookup import IdLookup
 from ..ingest.model import Extract
 
 CONTINUOUS: dict[str, str] = {
@@ -125,18 +126,11 @@ class Prepared:
         return out
 
     def codes(self, child_ids: pd.Series) -> np.ndarray:
-        """Integer codes of ``child_ids`` (-1: unknown): one hash join in pyarrow."""
-        if len(self._child_ids()) == 0 or len(child_ids) == 0:
-            return np.full(len(child_ids), -1, dtype=np.int64)
-        values = pa.array(child_ids, type=pa.string())
-        if isinstance(values, pa.ChunkedArray):
-            values = values.combine_chunks()
-        # distinct ids hashed by pyarrow; each looked up once in the index (whose hash table
-        # pandas builds once per run, where pyarrow's index_in would rebuild it every call)
-        enc = pc.dictionary_encode(values)
-        found = self.child_index.get_indexer(enc.dictionary.to_numpy(zero_copy_only=False))
-        index = enc.indices.fill_null(len(found)).to_numpy(zero_copy_only=False)
-        return np.append(np.asarray(found, dtype=np.int64), -1)[index]
+        """Integer codes of ``child_ids`` (-1: unknown), by one ``IdLookup`` per run."""
+        if "child_lookup" not in self.cache:
+            self.cache["child_lookup"] = IdLookup(self._child_ids())
+        lookup: IdLookup = self.cache["child_lookup"]
+        return lookup.positions(child_ids)
 
     @property
     def n_children(self) -> int:

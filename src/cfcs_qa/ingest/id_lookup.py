@@ -1,0 +1,89 @@
+"""Where each of many ids sits in a set of known ids: a join built once, probed many times.
+
+Child ids are compared as text, always. When every known id is a plain whole number written
+the usual way (``100303``: no sign, no leading zero), a probe is cast to integers and found by
+binary search; a probe whose text is not written that way (``0100303``, ``A1``) cannot equal a
+known id, so it is "not found" without any hashing. Otherwise the distinct probe values are
+looked up in a pandas index (whose hash table is built once, where pyarrow's ``index_in``
+would rebuild it for every probe).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+_PLAIN_NUMBER = r"^(0|[1-9][0-9]{0,17})$"
+_POWERS = np.array([10**i for i in range(1, 19)], dtype=np.int64)
+
+
+class IdLookup:
+    def __init__(self, known: pa.Array) -> None:
+        """``known``: distinct, non-null ids; a probe's position is its index here."""
+        self.known = known
+        self._index: pd.Index | None = None
+        self._sorted: np.ndarray | None = None
+        self._order: np.ndarray | None = None
+        self._table: np.ndarray | None = None
+        self._low = 0
+        if len(known) and pc.all(pc.match_substring_regex(known, _PLAIN_NUMBER)).as_py():
+            ints = np.asarray(pc.cast(known, pa.int64()).to_numpy(zero_copy_only=False))
+            self._order = np.argsort(ints, kind="stable")
+            self._sorted = ints[self._order]
+            self._low = int(self._sorted[0])
+            span = int(self._sorted[-1]) - self._low + 1
+            if span <= max(8 * len(ints), 1 << 20):  # ids close together: a direct table
+                self._table = np.full(span, -1, dtype=np.int64)
+                self._table[ints - self._low] = np.arange(len(ints))
+
+    def __len__(self) -> int:
+        return len(self.known)
+
+    def positions(self, values: Any) -> np.ndarray:
+        """Index in ``known`` of each value (-1: blank or not known), as int64."""
+        arr = values if isinstance(values, pa.Array | pa.ChunkedArray) else pa.array(
+            values, type=pa.string())
+        if isinstance(arr, pa.ChunkedArray):
+            arr = arr.combine_chunks()
+        if not pa.types.is_string(arr.type):
+            arr = arr.cast(pa.string())
+        if len(arr) == 0 or len(self.known) == 0:
+            return np.full(len(arr), -1, dtype=np.int64)
+        if self._sorted is not None:
+            found = self._by_number(arr)
+            if found is not None:
+                return found
+        return self._by_hash(arr)
+
+    def _by_number(self, arr: pa.Array) -> np.ndarray | None:
+        assert self._sorted is not None and self._order is not None
+        try:
+            ints = pc.cast(arr, pa.int64())
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            return None  # some value is not a number at all: the general path
+        wanted = np.asarray(ints.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
+        # written the usual way: as many characters as the number has digits ("05", "+5"
+        # and blanks are not)
+        length = np.asarray(pc.binary_length(arr).fill_null(0).to_numpy(zero_copy_only=False))
+        digits = np.searchsorted(_POWERS, wanted, side="right") + 1
+        plain_np = (wanted >= 0) & (length == digits)
+        if self._table is not None:
+            offset = wanted - self._low
+            inside = plain_np & (offset >= 0) & (offset < len(self._table))
+            return np.where(inside, self._table[np.where(inside, offset, 0)], -1)
+        at = np.minimum(np.searchsorted(self._sorted, wanted), len(self._sorted) - 1)
+        hit = plain_np & (self._sorted[at] == wanted)
+        return np.where(hit, self._order[at], -1).astype(np.int64)
+
+    def _by_hash(self, arr: pa.Array) -> np.ndarray:
+        if self._index is None:
+            self._index = pd.Index(self.known.to_numpy(zero_copy_only=False), dtype=object)
+        enc = pc.dictionary_encode(arr)
+        found = self._index.get_indexer(enc.dictionary.to_numpy(zero_copy_only=False))
+        index = enc.indices.fill_null(len(found)).to_numpy(zero_copy_only=False)
+        out: np.ndarray = np.append(np.asarray(found, dtype=np.int64), -1)[index]
+        return out

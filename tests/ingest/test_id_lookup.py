@@ -1,0 +1,35 @@
+"""``IdLookup`` finds ids exactly as text comparison would, on both of its paths."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cfcs_qa.ingest.id_lookup import IdLookup
+
+IDS = st.one_of(
+    st.integers(0, 10**6).map(str),
+    st.sampled_from(["0", "00", "01", "+1", "-1", "1.0", " 1", "A1", "", "99999999999999999999"]),
+)
+
+
+def _expected(known: list[str], values: list[str | None]) -> list[int]:
+    where = {k: i for i, k in enumerate(known)}
+    return [where.get(v, -1) if v is not None else -1 for v in values]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(IDS, unique=True), st.lists(st.one_of(st.none(), IDS), max_size=40))
+def test_positions_match_text_comparison(known: list[str], values: list[str | None]) -> None:
+    lookup = IdLookup(pa.array(known, type=pa.string()))
+    assert lookup.positions(pa.array(values, type=pa.string())).tolist() == _expected(
+        known, values)
+
+
+def test_plain_numbers_far_apart_and_close_together() -> None:
+    for known in (["5", "100303", "9" * 18], [str(100000 + i) for i in range(50)]):
+        values = [*known[::-1], "0100303", "100302", None, "+5"]
+        lookup = IdLookup(pa.array(known, type=pa.string()))
+        assert lookup.positions(pa.array(values, type=pa.string())).tolist() == _expected(
+            known, values)
