@@ -111,6 +111,20 @@ class Settings(_Strict):
     def base_dir(self) -> Path:
         return Path(self.source).parent if self.source else Path.cwd()
 
+    def store_url(self) -> str | None:
+        """The config's ``store``. A relative SQLite path (``sqlite:///audit.db``) is read from
+        the config file's folder, like ``data``, so a cron job started elsewhere with
+        ``--config`` finds the same store instead of creating an empty one."""
+        if self.store is None or self.source is None:
+            return self.store
+        scheme, sep, rest = self.store.partition(":///")
+        if not sep or not scheme.split("+")[0] == "sqlite":
+            return self.store
+        path, qmark, query = rest.partition("?")
+        if not path or path == ":memory:" or Path(path).expanduser().is_absolute():
+            return self.store
+        return f"{scheme}:///{self.base_dir() / path}{qmark}{query}"
+
     def data_path(self) -> Path | None:
         if self.data is None:
             return None

@@ -116,8 +116,9 @@ def resolve_data(data: Path | None, settings: Any) -> DataSource:
 def resolve_db(db: str | None, settings: Any) -> str:
     if db:
         return db
-    if settings.store:
-        return str(settings.store)
+    configured = settings.store_url()  # a relative SQLite path: from the config's folder
+    if configured:
+        return str(configured)
     env = os.environ.get("CFCS_QA_DB")
     if env:
         return env
