@@ -24,3 +24,12 @@ def test_one_paragraph_and_exit_2(trial_cli, args: list[str], needle: str) -> No
     assert code == 2 and out == ""
     assert needle in one_paragraph_error(err)
     assert len(err.strip().splitlines()) == 1, err  # nothing else, not even the banner
+
+
+def test_with_ids_outside_json_says_where_the_ids_are(trial_cli) -> None:  # type: ignore[no-untyped-def]
+    code, out, err = trial_cli("kpis", "--as-of", "2026-11-20", "--format", "csv", "--with-ids")
+    assert code == 0 and out.strip()
+    assert "--with-ids adds the ids to JSON only" in " ".join(err.split())
+    code, out, err = trial_cli("kpis", "--as-of", "2026-11-20", "--format", "json",
+                               "--with-ids")
+    assert code == 0 and '"ids"' in out and "--with-ids adds" not in err

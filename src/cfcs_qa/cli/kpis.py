@@ -102,6 +102,9 @@ def kpis_command(
         raise UserError(f"--by {by!r} is not supported; the one split is --by team.")
     if chosen == "xlsx" and output is None:
         raise UserError("--format xlsx writes a workbook: give --output FILE.xlsx.")
+    if with_ids and chosen != "json":
+        warn(f"--with-ids adds the ids to JSON only; --format {chosen} leaves them out. Use "
+             "--format json, or `cfcs-qa explain N` for the records behind one KPI.")
     settings = _settings(config)
     kset = load_definitions(settings)  # a broken definitions file fails before the data load
     extract, when = _load(settings, data, as_of, no_cache)
