@@ -76,3 +76,17 @@ def test_data_pointing_at_a_file_says_what_to_give(trial_cli, tmp_path: Path, na
     code, _, err = trial_cli("validate", "--data", str(tmp_path / name), "--as-of", "2026-11-20")
     assert code == 2
     assert hint in one_paragraph_error(err)
+
+
+def test_title_rows_without_header_rows_point_at_the_setting(trial_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    data = tmp_path / "extract"
+    data.mkdir()
+    (data / "children.csv").write_text("Child Details - MOSAIC\r\nRun on 20/11/2026\r\n\r\n"
+                                       + CHILDREN.replace("\n", "\r\n"))
+    code, _, err = trial_cli("validate", "--data", str(data), "--as-of", "2026-11-20")
+    assert code == 2
+    assert "'header_rows: children:'" in one_paragraph_error(err)
+    (tmp_path / "cfcs-qa.yaml").write_text("header_rows:\n  children: 3\n")
+    code, _, err = trial_cli("validate", "--data", str(data), "--as-of", "2026-11-20",
+                             "--format", "json")
+    assert code == 0, err
