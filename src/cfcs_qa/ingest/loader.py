@@ -102,6 +102,10 @@ def _load(
             odd = next((d for d in (";", "\t", "|") if d in first), None)
             hint = (f" The header seems to use {odd!r} between values: export the report "
                     "comma-separated." if odd else "")
+            if not odd and sum(1 for c in reader.header.cells if str(c or "").strip()) <= 1:
+                hint = (" Its first line looks like a report title, not the header: give the "
+                        f"number of lines above the header under 'header_rows: {name}:' in "
+                        "cfcs-qa.yaml.")
             raise DataError(
                 f"{located.name} has no {missing} column, so the {name} table cannot be used. "
                 "Map the site's header under 'columns' in cfcs-qa.yaml, or export the report "
