@@ -16,7 +16,7 @@ from ..config import Settings
 from ..errors import UserError
 from ..ingest.model import Extract
 from .definitions import load_definitions
-from .engine import Evaluator, prepare
+from .engine import Evaluator, _published, prepare
 from .evaluate import IN, LEFT_OUT, NOT_YET_DUE, OUT
 from .frames import ID
 from .model import KpiDef, KpiSet
@@ -106,7 +106,7 @@ def explain_kpi(extract: Extract, settings: Settings, key: str | int, month: dat
         records = _records(k, fig.detail, p.calendar, first.year)
     return {"number": k.number, "id": k.id, "title": k.title, "month": first.strftime("%Y-%m"),
             "as_of": p.as_of.isoformat(), "provisional": month_end(first) > p.as_of,
-            "status": fig.status, "value": fig.value, "numerator": fig.numerator,
+            "status": fig.status, "value": _published(k, fig.value), "numerator": fig.numerator,
             "denominator": fig.denominator, "blank_flags": fig.blank_flags, "records": records}
 
 
