@@ -26,7 +26,8 @@ def register(audits_app: typer.Typer) -> None:
 
 def import_command(
     files: Annotated[
-        list[Path], typer.Argument(metavar="FILE...", help="Completed toolkit workbooks (.xlsx).")
+        list[Path], typer.Argument(metavar="FILE...", help="Completed toolkit workbooks (.xlsx), "
+                                   "or a folder of them (Excel's ~$ lock files are skipped).")
     ],
     replace: Annotated[
         bool, typer.Option("--replace", help="Replace an audit already imported for the same "
@@ -51,14 +52,34 @@ def import_command(
     settings = load_settings(config or global_config())
     day = as_of_date(as_of)
     with open_store(resolve_db(db, settings), create=False) as store:
-        outcomes = [o.as_dict() for o in import_toolkits(store, files, as_of=day, by=by,
-                                                         replace=replace)]
+        outcomes = [o.as_dict() for o in import_toolkits(store, expand_folders(files),
+                                                         as_of=day, by=by, replace=replace)]
     refused = sum(o["status"] == "refused" for o in outcomes)
     report = {"as_of": day.isoformat(), "stored": len(outcomes) - refused, "refused": refused,
               "files": outcomes}
     emit(json.dumps(report, indent=2) if chosen == "json" else render_table(report), output)
     if refused:
         raise typer.Exit(1)
+
+
+def expand_folders(paths: list[Path]) -> list[Path]:
+    """A folder stands for the workbooks in it (sorted), leaving out Excel's ``~$`` lock files
+    and hidden files: auditors return toolkits to a shared folder, often with one still open."""
+    from ..errors import UserError
+
+    out: list[Path] = []
+    for path in paths:
+        if not path.is_dir():
+            out.append(path)
+            continue
+        found = sorted(p for p in path.iterdir() if p.is_file()
+                       and p.suffix.lower() in (".xlsx", ".xlsm")
+                       and not p.name.startswith(("~$", ".")))
+        if not found:
+            raise UserError(f"The folder {path} holds no .xlsx toolkits. Give the completed "
+                            "toolkit files, or the folder they were returned to.")
+        out += found
+    return out
 
 
 def render_table(report: dict[str, Any]) -> str:
