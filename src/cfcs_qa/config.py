@@ -145,6 +145,8 @@ def _bullets(err: ValidationError) -> str:
         msg = e["msg"]
         if e["type"] == "extra_forbidden":
             msg = "not a setting cfcs-qa knows (check the spelling)"
+        elif isinstance(e.get("input"), str | int | float | bool | list):
+            msg += f" (the file has {str(e['input'])[:40]!r})"
         lines.append(f"  - {where}: {msg}")
     return "\n".join(lines)
 
@@ -170,7 +172,7 @@ def parse_settings(text: str, source: str) -> Settings:
     except ValidationError as err:
         raise ConfigError(
             f"{source} has settings cfcs-qa cannot use:\n{_bullets(err)}\n"
-            "Fix these and run again (see README, 'Pointing it at your extract')."
+            "Fix these and run again (see README, 'Pointing it at your own extract')."
         ) from None
     settings.source = source
     return settings

@@ -90,3 +90,12 @@ def test_title_rows_without_header_rows_point_at_the_setting(trial_cli, tmp_path
     code, _, err = trial_cli("validate", "--data", str(data), "--as-of", "2026-11-20",
                              "--format", "json")
     assert code == 0, err
+
+
+def test_bad_setting_shows_what_the_file_has(trial_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "cfcs-qa.yaml").write_text("audit:\n  monthly_target: ten\nfoo: 1\n")
+    code, _, err = trial_cli("calendar", "--as-of", "2026-11-20")
+    assert code == 2 and "Traceback" not in err
+    assert "audit.monthly_target" in err and "(the file has 'ten')" in err
+    assert "foo: not a setting cfcs-qa knows" in err
+    assert "'Pointing it at your own extract'" in err  # the README section's real title
