@@ -74,9 +74,15 @@ def key_for(layout: Layout, settings: Settings, as_of: dt.date, synthetic: bool)
         "tables": {t: loc.name for t, loc in sorted(layout.tables.items())},
     }, sort_keys=True).encode())
     files = sorted({loc.path for loc in layout.tables.values()})
-    for path in files:
-        h.update(path.name.encode() + b"\0" + _file_hash(path).encode())
+    for path, digest in zip(files, _hash_all(files), strict=True):
+        h.update(path.name.encode() + b"\0" + digest.encode())
     return h.hexdigest()
+
+
+def _hash_all(paths: list[Path]) -> list[str]:
+    """Content hashes of several files, two at a time (hashlib releases the GIL)."""
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="cfcs-qa-hash") as pool:
+        return list(pool.map(_file_hash, paths))
 
 
 def _usable(root: Path) -> bool:
@@ -106,8 +112,9 @@ def fetch(root: Path, key: str) -> Extract | None:
         if hashlib.sha256(manifest_bytes).hexdigest() != recorded:
             raise ValueError("manifest altered")
         manifest: dict[str, str] = json.loads(manifest_bytes)
-        for name, digest in manifest.items():
-            if _file_hash(entry / name) != digest:
+        names = list(manifest)
+        for name, digest in zip(names, _hash_all([entry / n for n in names]), strict=True):
+            if digest != manifest[name]:
                 raise ValueError(f"{name} altered")
         on_disk = {p.relative_to(entry).as_posix() for p in entry.rglob("*") if p.is_file()}
         if on_disk - set(manifest) - {"manifest.json", "manifest.sha256"}:
@@ -125,7 +132,10 @@ def _read_entry(entry: Path) -> Extract:
     import pandas as pd
 
     meta = json.loads((entry / "meta.json").read_text(encoding="utf-8"))
-    tables = {name: pd.read_parquet(entry / f"{name}.parquet") for name in meta["tables"]}
+    names = list(meta["tables"])
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="cfcs-qa-parquet") as pool:
+        frames = list(pool.map(lambda n: pd.read_parquet(entry / f"{n}.parquet"), names))
+    tables = dict(zip(names, frames, strict=True))
     return Extract(
         tables=tables,
         reports={r["table"]: TableReport(**r) for r in meta["reports"]},
@@ -163,9 +173,37 @@ def _write_table(target: Path, frame: Any) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    table = pa.Table.from_pandas(frame, preserve_index=False)
+    # nthreads=1: no executor (one would refuse work once the interpreter begins to exit)
+    table = pa.Table.from_pandas(frame, preserve_index=False, nthreads=1)
     # lz4 and plain encoding: written and read about twice as fast as the defaults
     pq.write_table(table, target, compression="lz4", use_dictionary=False)
+
+
+def _write_tables(folder: Path, extract: Extract) -> None:
+    """Every table as Parquet, by two plain threads taking the largest tables first (plain
+    threads: an executor refuses work once the interpreter begins to exit, and a background
+    store may still be running then)."""
+    todo = sorted(extract.tables, key=lambda n: len(extract.tables[n]))
+    lock = threading.Lock()
+    failed: list[OSError] = []
+
+    def work() -> None:
+        while True:
+            with lock:
+                if not todo or failed:
+                    return
+                name = todo.pop()
+            try:
+                _write_table(folder / f"{name}.parquet", extract.tables[name])
+            except OSError as exc:
+                failed.append(exc)
+
+    helper = threading.Thread(target=work, name="cfcs-qa-parquet")
+    helper.start()
+    work()
+    helper.join()
+    if failed:
+        raise failed[0]
 
 
 def store(root: Path, key: str, extract: Extract) -> None:
@@ -176,10 +214,7 @@ def store(root: Path, key: str, extract: Extract) -> None:
     tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=root))
     try:
         manifest: dict[str, str] = {}
-        names = sorted(extract.tables, key=lambda n: -len(extract.tables[n]))
-        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="cfcs-qa-parquet") as pool:
-            list(pool.map(lambda n: _write_table(tmp / f"{n}.parquet", extract.tables[n]),
-                          names))
+        _write_tables(tmp, extract)
         for name in extract.tables:
             manifest[f"{name}.parquet"] = ""
         meta = _meta(extract)
@@ -196,7 +231,7 @@ def store(root: Path, key: str, extract: Extract) -> None:
         if entry.exists():
             shutil.rmtree(entry, ignore_errors=True)
         os.replace(tmp, entry)
-    except OSError:
+    except Exception:  # noqa: BLE001 - best effort: an entry not written is rebuilt next run
         shutil.rmtree(tmp, ignore_errors=True)
         return
     _prune(root)

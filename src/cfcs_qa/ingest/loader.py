@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,9 @@ from .sources import Layout, Located, locate
 from .table import TableOutcome, check_table, positions_to_read
 from .teams import canonical_teams
 from .xlsx_reader import Sheet, open_workbook
+
+TABLE_WORKERS = 2
+"""Tables of a CSV folder read side by side (two cores is the machine this is sized for)."""
 
 
 def load(
@@ -77,47 +81,17 @@ def _load(
     reports: dict[str, TableReport] = {}
     findings: list[Finding] = []
     outcomes: dict[str, TableOutcome] = {}
-    for name, table in TABLES.items():
-        located = layout.tables.get(name)
-        if located is None:
-            reports[name] = TableReport(table=name, source=None, present=False)
-            continue
-        reader = _open(located, layout, workbook, settings.header_rows.get(name, 0))
-        if reader.empty or reader.header is None:
-            if name in REQUIRED_TABLES:
-                raise DataError(
-                    f"{located.path if layout.kind == 'folder' else located.name} is empty, but "
-                    f"the {name} table is required. Export it again and run again."
-                )
-            reports[name] = TableReport(table=name, source=located.name, present=False)
-            findings.append(Finding.make(
-                "empty-file", "warning", f"{located.name} is empty: the {name} table is "
-                "treated as absent", table=name,
-            ))
-            continue
-        plan = plan_columns(table, reader.header.cells, settings)
-        if name in REQUIRED_TABLES and not set(table.required) <= plan.present:
-            missing = ", ".join(c for c in table.required if c not in plan.present)
-            first = reader.header.cells[0] if reader.header.cells else ""
-            odd = next((d for d in (";", "\t", "|") if d in first), None)
-            hint = (f" The header seems to use {odd!r} between values: export the report "
-                    "comma-separated." if odd else "")
-            if not odd and sum(1 for c in reader.header.cells if str(c or "").strip()) <= 1:
-                hint = (" Its first line looks like a report title, not the header: give the "
-                        f"number of lines above the header under 'header_rows: {name}:' in "
-                        "cfcs-qa.yaml.")
-            raise DataError(
-                f"{located.name} has no {missing} column, so the {name} table cannot be used. "
-                "Map the site's header under 'columns' in cfcs-qa.yaml, or export the report "
-                f"with that column.{hint}"
-            )
-        header = reader.header
-        raw = reader.read(positions_to_read(plan))
-        del reader  # the file's bytes are no longer needed
-        outcome = check_table(table, located.name, header, raw, plan, settings, as_of)
-        outcomes[name] = outcome
-        reports[name] = outcome.report
-        findings += outcome.findings
+
+    def one(name: str) -> tuple[TableReport, list[Finding], TableOutcome | None]:
+        return _load_table(name, layout, workbook, settings, as_of)
+
+    names = list(TABLES)
+    for name, (report, found, outcome) in zip(names, _each_table(one, names, layout),
+                                              strict=True):
+        reports[name] = report
+        findings += found
+        if outcome is not None:
+            outcomes[name] = outcome
     frames = {n: o.frame for n, o in outcomes.items() if o.frame is not None}
     canonical_teams(frames, settings.teams)
     ids = {n: o.ids for n, o in outcomes.items() if o.ids is not None}
@@ -131,6 +105,68 @@ def _load(
         tables=frames, reports=reports, findings=findings, as_of=as_of, synthetic=synthetic,
         source=str(layout.path), child_of_row={k: v for k, v in child_of_row.items() if v},
     )
+
+
+def _each_table(fn: Any, names: list[str], layout: Layout) -> Any:
+    """``fn`` over the tables, two at a time for a folder of CSVs (parsing and typing mostly
+    release the GIL, so a small table is read beside a large one); largest files first. Results
+    come back in ``names`` order, and the first error in that order is the one raised."""
+    if layout.kind != "folder" or TABLE_WORKERS < 2:
+        return [fn(n) for n in names]
+    size = {n: _size(layout.tables[n].path) if n in layout.tables else 0 for n in names}
+    order = sorted(names, key=lambda n: -size[n])
+    with ThreadPoolExecutor(max_workers=TABLE_WORKERS, thread_name_prefix="cfcs-qa-table") as pool:
+        futures = {n: pool.submit(fn, n) for n in order}
+        return [futures[n].result() for n in names]
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _load_table(
+    name: str, layout: Layout, workbook: Any, settings: Settings, as_of: dt.date
+) -> tuple[TableReport, list[Finding], TableOutcome | None]:
+    """One table: its report, its findings, and its outcome when it was read."""
+    table = TABLES[name]
+    located = layout.tables.get(name)
+    if located is None:
+        return TableReport(table=name, source=None, present=False), [], None
+    reader = _open(located, layout, workbook, settings.header_rows.get(name, 0))
+    if reader.empty or reader.header is None:
+        if name in REQUIRED_TABLES:
+            raise DataError(
+                f"{located.path if layout.kind == 'folder' else located.name} is empty, but "
+                f"the {name} table is required. Export it again and run again."
+            )
+        return TableReport(table=name, source=located.name, present=False), [Finding.make(
+            "empty-file", "warning", f"{located.name} is empty: the {name} table is "
+            "treated as absent", table=name,
+        )], None
+    plan = plan_columns(table, reader.header.cells, settings)
+    if name in REQUIRED_TABLES and not set(table.required) <= plan.present:
+        missing = ", ".join(c for c in table.required if c not in plan.present)
+        first = reader.header.cells[0] if reader.header.cells else ""
+        odd = next((d for d in (";", "\t", "|") if d in first), None)
+        hint = (f" The header seems to use {odd!r} between values: export the report "
+                "comma-separated." if odd else "")
+        if not odd and sum(1 for c in reader.header.cells if str(c or "").strip()) <= 1:
+            hint = (" Its first line looks like a report title, not the header: give the "
+                    f"number of lines above the header under 'header_rows: {name}:' in "
+                    "cfcs-qa.yaml.")
+        raise DataError(
+            f"{located.name} has no {missing} column, so the {name} table cannot be used. "
+            "Map the site's header under 'columns' in cfcs-qa.yaml, or export the report "
+            f"with that column.{hint}"
+        )
+    header = reader.header
+    raw = reader.read(positions_to_read(plan))
+    del reader  # the file's bytes are no longer needed
+    outcome = check_table(table, located.name, header, raw, plan, settings, as_of)
+    return outcome.report, outcome.findings, outcome
 
 
 def _open(located: Located, layout: Layout, workbook: Any, header_rows: int) -> CsvFile | Sheet:
