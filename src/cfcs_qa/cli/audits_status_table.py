@@ -60,7 +60,7 @@ def render_status(status: dict[str, Any]) -> str:
     share = p["percent_of_caseload_audited_12m"]
     console.print(
         f"Audit year from {p['audit_year_start']}: {p['completed']} of {p['target']} audits "
-        f"completed (expected by now: {p['expected_to_date']}). Caseload {p['caseload']} "
+        f"completed (expected by now: {p['expected_to_date']:g}). Caseload {p['caseload']} "
         f"children; {p['children_audited_12m']} audited in the last 12 months"
         + (f" ({share}%)." if share is not None else "."), markup=False)
     att = status["attention"]
