@@ -128,13 +128,21 @@ def fetch(root: Path, key: str) -> Extract | None:
     return extract
 
 
+def _read_table(path: Path) -> Any:
+    """A table as ``pd.read_parquet`` gives it, but each column in one piece: the KPI engine
+    takes rows from these frames hundreds of times, and a take over one chunk is several
+    times faster than over the file's many."""
+    import pyarrow.parquet as pq
+
+    return pq.read_table(path).combine_chunks().to_pandas()
+
+
 def _read_entry(entry: Path) -> Extract:
-    import pandas as pd
 
     meta = json.loads((entry / "meta.json").read_text(encoding="utf-8"))
     names = list(meta["tables"])
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="cfcs-qa-parquet") as pool:
-        frames = list(pool.map(lambda n: pd.read_parquet(entry / f"{n}.parquet"), names))
+        frames = list(pool.map(lambda n: _read_table(entry / f"{n}.parquet"), names))
     tables = dict(zip(names, frames, strict=True))
     return Extract(
         tables=tables,

@@ -95,16 +95,19 @@ def latest(filename: str, columns: tuple[str, ...]) -> LatestYear:
             )
         index = [header.index(name) for name in wanted]
         width = max(index) + 1
-        rows = [
-            {name: row[i].strip() for name, i in zip(wanted, index, strict=True)}
-            for row in reader
-            if len(row) >= width
-        ]
-    periods = {row["time_period"] for row in rows if _period_key(row["time_period"]) >= 0}
+        at = header.index("time_period")
+        kept = [row for row in reader if len(row) >= width]
+    # only the newest year's rows become dicts (these files hold many years)
+    stated = {row[at].strip() for row in kept}
+    periods = {p for p in stated if _period_key(p) >= 0}
     if not periods:
         raise UserError(f"The DfE benchmark file {path} has no rows with a time_period.")
     newest = max(periods, key=_period_key)
-    current = [row for row in rows if row["time_period"] == newest]
+    current = [
+        {name: row[i].strip() for name, i in zip(wanted, index, strict=True)}
+        for row in kept
+        if row[at].strip() == newest
+    ]
     local: dict[str, list[Row]] = {}
     for row in current:
         if row["geographic_level"] == LOCAL_AUTHORITY:
