@@ -33,3 +33,21 @@ def test_plain_numbers_far_apart_and_close_together() -> None:
         lookup = IdLookup(pa.array(known, type=pa.string()))
         assert lookup.positions(pa.array(values, type=pa.string())).tolist() == _expected(
             known, values)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(IDS, min_size=2, max_size=40))
+def test_repeats_found_whatever_the_keys(keys: list[str]) -> None:
+    from cfcs_qa.ingest.uniques import repeats
+
+    later, first = repeats(pa.array(keys, type=pa.string()))
+    seen: dict[str, int] = {}
+    expected_later, expected_first = [], []
+    for i, k in enumerate(keys):
+        if k in seen:
+            expected_later.append(i)
+            expected_first.append(seen[k])
+        else:
+            seen[k] = i
+    assert sorted(zip(later.tolist(), first.tolist())) == list(
+        zip(expected_later, expected_first))

@@ -13,6 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 _EXCEL_WHOLE = r"^([+-]?\d+)\.0+$"
+_POWERS = np.array([10**i for i in range(1, 19)], dtype=np.int64)
 BULK_TRIM = 10_000
 """Above this many distinct values a column's values are trimmed by pyarrow, not Python."""
 ASCII_SPACE = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
@@ -114,7 +115,7 @@ def repeats(keys: pa.Array) -> tuple[np.ndarray, np.ndarray]:
         valid = np.asarray(pc.is_valid(keys).to_numpy(zero_copy_only=False))
         positions = np.flatnonzero(valid)
         present = keys.filter(pa.array(valid))
-    if len(present) < 2:
+    if len(present) < 2 or _surely_distinct(present):
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     order = pc.sort_indices(present).to_numpy()
     ordered = present.take(pa.array(order))
@@ -127,3 +128,22 @@ def repeats(keys: pa.Array) -> tuple[np.ndarray, np.ndarray]:
                                                np.arange(len(order))))
     repeat = np.flatnonzero(np.concatenate(([False], same_np)))
     return positions[order[repeat]], positions[order[run_start[repeat]]]
+
+
+def _surely_distinct(keys: pa.Array) -> bool:
+    """True when the keys are plainly all different: every one a whole number written the
+    usual way (no sign, no leading zero: then equal text is equal number and back) within a
+    range small enough to count in. False means "not known", and the sort decides."""
+    try:
+        ints = pc.cast(keys, pa.int64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return False
+    values = np.asarray(ints.to_numpy(zero_copy_only=False), dtype=np.int64)
+    low, high = int(values.min()), int(values.max())
+    if low < 0 or high - low > 8 * len(values) + (1 << 20):
+        return False
+    length = np.asarray(pc.binary_length(keys).to_numpy(zero_copy_only=False))
+    digits = np.searchsorted(_POWERS, values, side="right") + 1
+    if not np.array_equal(length, digits):
+        return False
+    return bool(np.bincount(values - low).max() <= 1)
