@@ -27,6 +27,16 @@ def empty_series(column: Column, n: int) -> pd.Series:
     return pd.Series(pd.array([None] * n, dtype="str"))
 
 
+def one_piece_text(arr: pa.Array) -> pd.api.extensions.ExtensionArray:
+    """A pyarrow string array as pandas ``str`` data in one chunk (``to_pandas`` may split it
+    in two, and every row taken from a split column costs more: the KPI engine takes rows
+    hundreds of times)."""
+    if pa.types.is_dictionary(arr.type):
+        arr = arr.dictionary_decode()
+    whole = pa.chunked_array([arr.cast(pa.large_string())])
+    return pd.arrays.ArrowStringArray(whole, dtype=pd.StringDtype("pyarrow", na_value=np.nan))
+
+
 def accepted_frame(table: Table, typed: Typed, rows: np.ndarray, keep: np.ndarray) -> pd.DataFrame:
     """The rows with no error, typed."""
     n = int(keep.sum())
@@ -50,7 +60,7 @@ def accepted_frame(table: Table, typed: Typed, rows: np.ndarray, keep: np.ndarra
             data[name] = pd.Series(pd.arrays.IntegerArray(number, missing))
         elif name in typed.strings:
             arr = typed.strings[name] if everything else typed.strings[name].take(take)
-            data[name] = pd.Series(arr.to_pandas(), dtype="str")
+            data[name] = pd.Series(one_piece_text(arr))
         else:
             data[name] = empty_series(column, n)
     data[ROW] = pd.Series(rows[keep] if not everything else rows, dtype=np.int64)
