@@ -260,3 +260,12 @@ def test_table_output_golden(cli, tmp_path, extract_dir):
         golden.parent.mkdir(parents=True, exist_ok=True)
         golden.write_text(out, encoding="utf-8")
     assert out == golden.read_text(encoding="utf-8")
+
+
+def test_output_writes_the_json_owner_only(cli, store_url, extract_dir, tmp_path):
+    code, printed, _ = sample(cli, store_url, extract_dir, "--seed", "5",
+                              "--output", "out/sample.json")
+    written = tmp_path / "out" / "sample.json"
+    assert code == 0 and printed == {}
+    assert json.loads(written.read_text())["seed"] == 5
+    assert written.stat().st_mode & 0o777 == 0o600

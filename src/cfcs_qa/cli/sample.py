@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from .common import AsOfOpt, ConfigOpt, DataOpt, DbOpt, as_of_date, choose, emit
+from .common import AsOfOpt, ConfigOpt, DataOpt, DbOpt, OutputOpt, as_of_date, choose, emit
 
 FORMATS = ("table", "json")
 
@@ -52,6 +52,7 @@ def sample_command(
     fmt: Annotated[str | None, typer.Option("--format", help="table or json.")] = None,
     by: Annotated[str | None, typer.Option(
         "--by", help="Who is drawing (default: the operating-system user).")] = None,
+    output: OutputOpt = None,
 ) -> None:
     from ..audit.cycle_dates import calendar_for, next_cycle_month
     from ..audit.store import current_actor, open_store
@@ -93,7 +94,7 @@ def sample_command(
         warn(f"The previous draw's {len(void)} allocation(s) ({void[0]} to {void[-1]}) were "
              "withdrawn: their toolkits are void and `cfcs-qa audits import` refuses them. "
              "Delete those files from the toolkit folder so nobody fills them in.")
-    emit(json.dumps(result, indent=2) if chosen == "json" else render_table(result), None)
+    emit(json.dumps(result, indent=2) if chosen == "json" else render_table(result), output)
     if result["unmatched"]:
         raise typer.Exit(1)
 
