@@ -144,10 +144,18 @@ def _asof(p: Prepared, f: pd.DataFrame, left_on: pd.Series, right: pd.DataFrame,
     left = pd.DataFrame({"_c": p.child_codes(f), "_on": left_on.to_numpy(dtype=NS),
                          "_i": np.arange(len(f))})
     left = left[left["_on"].notna() & (left["_c"] >= 0)].sort_values("_on", kind="stable")
-    r = pd.DataFrame({"_c": p.child_codes(right),
-                      "_on": right_on.to_numpy(dtype=NS),
-                      "_v": (right_on if value is None else value).to_numpy()})
-    r = r[r["_on"].notna() & (r["_c"] >= 0)].sort_values("_on", kind="stable")
+    # The right side is a whole table, the same for every month: coded and sorted once per
+    # run. ``right_on`` and ``value`` are columns of ``right`` (by name); the memo holds
+    # ``right`` itself, so its id cannot be reused while the entry lives.
+    memo = ("asof-right", id(right), right_on.name, None if value is None else value.name)
+    held = p.cache.get(memo)
+    if held is None or held[0] is not right:
+        r = pd.DataFrame({"_c": p.child_codes(right),
+                          "_on": right_on.to_numpy(dtype=NS),
+                          "_v": (right_on if value is None else value).to_numpy()})
+        r = r[r["_on"].notna() & (r["_c"] >= 0)].sort_values("_on", kind="stable")
+        held = p.cache[memo] = (right, r)
+    r = held[1]
     if left.empty or r.empty:
         return out
     m = pd.merge_asof(left, r, on="_on", by="_c", allow_exact_matches=allow_exact)
