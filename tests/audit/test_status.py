@@ -46,6 +46,10 @@ def test_states_days_to_due_and_progress(store_url: str) -> None:
     assert progress["children_audited_12m"] == 1
     assert progress["percent_of_caseload_audited_12m"] == 11.1
     assert progress["audit_year_start"] == "2026-01-01" and progress["target"] == 125
+    # One completed audit this year, none with family contact; one allocation is flagged.
+    assert before["family_contact"] == {
+        "year_from": "2026-01", "year_to": "2026-12", "completed_audits": 1,
+        "with_family_contact": 0, "share_percent": 0.0, "flagged_allocations": 1}
 
     after = _status(store_url, date(2026, 11, 23))
     assert after["late"] == ["2026-11-001", "2026-11-003"]

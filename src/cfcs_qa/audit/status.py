@@ -30,6 +30,7 @@ from ..calendar import WorkingCalendar, add_months
 from . import schema as s
 from .cycle_dates import due_date as month_due_date
 from .cycle_dates import working_days_to
+from .family_contact import family_contact_share
 from .status_parts import (
     action_section,
     escalation_section,
@@ -143,6 +144,9 @@ def build_status(conn: Connection, month: str, as_of: date, cal: WorkingCalendar
         "non_compliance": non_compliance_section(conn, month, as_of),
         "escalations": escalations, "actions": actions,
         "progress": progress(conn, month, as_of, audit),
+        "family_contact": family_contact_share(
+            conn, date(int(month[:4]), int(month[5:7]), 1),
+            int(getattr(audit, "year_start_month", 1))),
         "attention": {
             "late_audits": len(late),
             "overdue_actions": sum(1 for x in actions if x["state"] == "overdue"),

@@ -63,6 +63,14 @@ def render_status(status: dict[str, Any]) -> str:
         f"completed (expected by now: {p['expected_to_date']:g}). Caseload {p['caseload']} "
         f"children; {p['children_audited_12m']} audited in the last 12 months"
         + (f" ({share}%)." if share is not None else "."), markup=False)
+    fc = status.get("family_contact")
+    if fc:
+        pct = fc["share_percent"]
+        console.print(
+            f"Family contact this audit year: {fc['with_family_contact']} of "
+            f"{fc['completed_audits']} completed audits"
+            + (f" ({pct:g}%; the framework asks for 10%)." if pct is not None else "."),
+            markup=False)
     att = status["attention"]
     console.print(f"Needs attention: {att['late_audits']} late audits, "
                   f"{att['overdue_actions']} overdue actions, "
