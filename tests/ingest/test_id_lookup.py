@@ -49,5 +49,5 @@ def test_repeats_found_whatever_the_keys(keys: list[str]) -> None:
             expected_first.append(seen[k])
         else:
             seen[k] = i
-    assert sorted(zip(later.tolist(), first.tolist())) == list(
-        zip(expected_later, expected_first))
+    assert sorted(zip(later.tolist(), first.tolist(), strict=True)) == list(
+        zip(expected_later, expected_first, strict=True))
