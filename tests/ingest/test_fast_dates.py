@@ -8,7 +8,7 @@ import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cfcs_qa.ingest.fast_dates import read_dates
+from cfcs_qa.ingest.fast_dates import _read_regex, read_dates
 from cfcs_qa.ingest.parsers import parse_date
 
 PIECES = st.sampled_from(["", "0", "1", "2", "9", "12", "13", "29", "30", "31", "02", "00",
@@ -47,3 +47,40 @@ def test_known_values() -> None:
 @given(st.lists(date_like(), min_size=1, max_size=30))
 def test_agrees_with_parse_date(texts: list[str]) -> None:
     _check(texts)
+
+
+FIXED_CHARS = st.sampled_from(list("0123456789") * 4 + ["/", "-", " ", "T", ":", "٣", "a"])
+
+
+@st.composite
+def fixed_like(draw: st.DrawFn) -> str:
+    """Mostly the exact layouts read by byte position, with a character or two changed."""
+    template = draw(st.sampled_from(["2026-10-31", "31/10/2026", "2026-10-31 23:59",
+                                     "31/10/2026T23:59", "2026-10-31 23:59:59",
+                                     "31/10/2026 23:59:59"]))
+    chars = list(template)
+    for i, ch in enumerate(chars):
+        if ch.isdigit():
+            chars[i] = draw(st.sampled_from("0123456789"))
+    for _ in range(draw(st.integers(0, 2))):
+        chars[draw(st.integers(0, len(chars) - 1))] = draw(FIXED_CHARS)
+    return "".join(chars)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(fixed_like(), min_size=1, max_size=30))
+def test_fixed_layouts_read_as_the_regex_reads_them(texts: list[str]) -> None:
+    values = pa.array(texts, type=pa.string())
+    days, ok = read_dates(values)
+    regex_days, regex_ok = _read_regex(values)
+    assert ok.tolist() == regex_ok.tolist()
+    assert days[ok].tolist() == regex_days[regex_ok].tolist()
+    _check(texts)
+
+
+def test_fixed_layouts_known_values() -> None:
+    texts = ["31/02/2026", "29/02/2024 10:00", "2026-02-29", "01/01/1899", "2026-10-31T24:00",
+             "2026-10-31 23:59:60", "31/10/2026 23:59:59", "0000-01-01", None, "3١/10/2026"]
+    days, ok = read_dates(pa.array(texts, type=pa.string()))
+    assert ok.tolist() == [False, True, False, False, False, False, True, False, False, False]
+    assert str(days[1]) == "2024-02-29" and str(days[6]) == "2026-10-31"

@@ -24,6 +24,14 @@ BLOCK_SIZE = 16 << 20
 """pyarrow parses in blocks of this size: large blocks mean fewer chunks to join."""
 
 
+def newlines(data: bytes, start: int = 0, step: int = 1 << 24) -> int:
+    """``data.count(b"\\n", start)`` by numpy, in slices (about twice as fast on a
+    large file, and numpy's comparison lets the other reading thread run)."""
+    view = np.frombuffer(data, dtype=np.uint8)
+    return sum(int(np.count_nonzero(view[i:i + step] == 10))
+               for i in range(start, len(view), step))
+
+
 def read_bytes(path: Path) -> bytes:
     """The file as UTF-8 bytes (BOM removed); DataError when it is not a text file."""
     try:
@@ -109,7 +117,7 @@ class CsvFile:
                 self._body_start = min(end + 1, len(data))
                 self._body_line = line + 1
                 tail = len(data) > self._body_start and not data.endswith(b"\n")
-                count = data.count(b"\n", self._body_start) + int(tail)
+                count = newlines(data, self._body_start) + int(tail)
                 self._lines = np.arange(line + 1, line + 1 + count, dtype=np.int64)
                 return
             skipped += 1

@@ -28,6 +28,22 @@ def _ints(parts: pa.StructArray, name: str) -> np.ndarray:
     return np.asarray(pc.cast(filled, pa.int64()).to_numpy(zero_copy_only=False))
 
 
+def _days_of(year: np.ndarray, month: np.ndarray, day: np.ndarray, hour: np.ndarray,
+             minute: np.ndarray, second: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(days, good): good where the fields make a real day (year from 1900) and time."""
+    good = (
+        (month >= 1) & (month <= 12) & (year >= 1900) & (day >= 1)
+        & (hour <= 23) & (minute <= 59) & (second <= 59)
+    )
+    safe_month = np.where(good, month, 1)
+    first = (year - 1970).astype("datetime64[Y]").astype("datetime64[M]") + (safe_month - 1)
+    month_days = ((first + 1).astype("datetime64[D]") - first.astype("datetime64[D]")).astype(
+        np.int64)
+    good &= day <= month_days
+    value = first.astype("datetime64[D]") + (np.where(good, day, 1) - 1)
+    return value, good
+
+
 def _read_layout(values: pa.Array, pattern: str) -> tuple[np.ndarray, np.ndarray]:
     """(days, ok) for each value: ok where the value has the layout and is a valid date."""
     n = len(values)
@@ -40,28 +56,89 @@ def _read_layout(values: pa.Array, pattern: str) -> tuple[np.ndarray, np.ndarray
     if not matched.any():
         return days, ok
     sub = parts.filter(pa.array(matched))
-    year, month, day = _ints(sub, "y"), _ints(sub, "m"), _ints(sub, "d")
-    hour, minute, second = _ints(sub, "H"), _ints(sub, "M"), _ints(sub, "S")
-    good = (
-        (month >= 1) & (month <= 12) & (year >= 1900) & (day >= 1)
-        & (hour <= 23) & (minute <= 59) & (second <= 59)
-    )
-    safe_month = np.where(good, month, 1)
-    first = (year - 1970).astype("datetime64[Y]").astype("datetime64[M]") + (safe_month - 1)
-    month_days = ((first + 1).astype("datetime64[D]") - first.astype("datetime64[D]")).astype(
-        np.int64)
-    good &= day <= month_days
-    value = first.astype("datetime64[D]") + (np.where(good, day, 1) - 1)
+    value, good = _days_of(_ints(sub, "y"), _ints(sub, "m"), _ints(sub, "d"),
+                           _ints(sub, "H"), _ints(sub, "M"), _ints(sub, "S"))
     where = np.flatnonzero(matched)
     days[where[good]] = value[good]
     ok[where[good]] = True
     return days, ok
 
 
+_FIXED = {
+    10: ("yyyy-mm-dd", "dd/mm/yyyy"),
+    16: ("yyyy-mm-dd HH:MM", "dd/mm/yyyy HH:MM"),
+    19: ("yyyy-mm-dd HH:MM:SS", "dd/mm/yyyy HH:MM:SS"),
+}
+"""The layouts exports almost always use, every field at a fixed position (two-digit day and
+month; `` `` or ``T`` before the time). A value of exactly such a layout matches the regex
+layout too, with the same fields, so reading it by position gives the regex path's answer."""
+_DIGIT = frozenset("ymdHMS")
+
+
+def _field(mat: np.ndarray, template: str, letter: str) -> np.ndarray:
+    out = np.zeros(len(mat), dtype=np.int64)
+    for pos in (i for i, ch in enumerate(template) if ch == letter):
+        out = out * 10 + (mat[:, pos].astype(np.int64) - 48)
+    return out
+
+
+def _read_fixed(values: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(days, ok, handled): values of a fixed layout read by byte position (numpy only, no
+    regex); ``handled`` marks the values that had one, whatever their verdict."""
+    n = len(values)
+    days = np.full(n, NAT, dtype="datetime64[D]")
+    ok = np.zeros(n, dtype=bool)
+    handled = np.zeros(n, dtype=bool)
+    length = np.asarray(pc.binary_length(values).fill_null(0).to_numpy(zero_copy_only=False))
+    for size, templates in _FIXED.items():
+        where = np.flatnonzero(length == size)
+        if not len(where):
+            continue
+        sub = values.take(pa.array(where))
+        offsets = np.frombuffer(sub.buffers()[1], dtype=np.int32)[sub.offset:]
+        data = np.frombuffer(sub.buffers()[2], dtype=np.uint8)
+        mat = data[offsets[0]:offsets[0] + len(sub) * size].reshape(len(sub), size)
+        for template in templates:
+            match = np.ones(len(sub), dtype=bool)
+            for pos, ch in enumerate(template):
+                col = mat[:, pos]
+                if ch in _DIGIT:
+                    match &= (col - np.uint8(48)) < 10  # wraps below "0": ASCII digits only
+                elif ch == " ":
+                    match &= (col == 32) | (col == 84)  # " " or "T"
+                else:
+                    match &= col == ord(ch)
+            if not match.any():
+                continue
+            m = mat[match]
+            time = [_field(m, template, x) if x in template else np.zeros(len(m), np.int64)
+                    for x in "HMS"]
+            value, good = _days_of(_field(m, template, "y"), _field(m, template, "m"),
+                                   _field(m, template, "d"), *time)
+            rows = where[match]
+            handled[rows] = True
+            days[rows[good]] = value[good]
+            ok[rows[good]] = True
+    return days, ok, handled
+
+
 def read_dates(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     """Days (datetime64[D]) and a mask of the values read; unread values are for
     ``parse_date`` to read (or reject, with its reason)."""
     values = values.cast(pa.string()) if not pa.types.is_string(values.type) else values
+    days, ok, handled = _read_fixed(values)
+    rest = np.flatnonzero(~handled)
+    if len(rest) == len(values):
+        return _read_regex(values)
+    if len(rest):
+        rest_days, rest_ok = _read_regex(values.take(pa.array(rest)))
+        days[rest] = rest_days
+        ok[rest] = rest_ok
+    return days, ok
+
+
+def _read_regex(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """The general path: each value matched against the layout its separator suggests."""
     slash = np.asarray(pc.match_substring(values, "/").to_numpy(zero_copy_only=False),
                        dtype=bool)
     slash &= np.asarray(pc.is_valid(values).to_numpy(zero_copy_only=False), dtype=bool)
