@@ -6,19 +6,15 @@ from typing import Annotated
 
 import typer
 
-from .common import AsOfOpt, ConfigOpt, DataOpt, DbOpt, as_of_date, parse_date
+from .common import AsOfOpt, ConfigOpt, DataOpt, DbOpt, parse_date
 from .review_support import (
+    AllocationArg,
     ByOpt,
     ByRequired,
     FormatOpt,
     OnOpt,
-    Staff,
+    ReviewRun,
     cycle_for,
-    event_date,
-    month_label,
-    open_review_store,
-    render,
-    settings_for,
 )
 
 ACTION_COLUMNS = ["action_id", "allocation_id", "child_id", "what", "owner_id", "due_date",
@@ -60,16 +56,17 @@ def list_command(
 ) -> None:
     from ..audit.actions import list_actions
 
-    settings = settings_for(config)
-    today = as_of_date(as_of)
-    with open_review_store(db, settings) as store, store.read() as conn:
-        rows = list_actions(conn, today, owner=owner, state=state, allocation_id=allocation_id)
-    render({"as_of": today.isoformat(), "actions": rows}, fmt,
-           message=f"Actions as of {today.isoformat()}", tables={"actions": ACTION_COLUMNS})
+    run = ReviewRun(config, as_of, db)
+    with run.store() as store, store.read() as conn:
+        rows = list_actions(conn, run.today, owner=owner, state=state,
+                            allocation_id=allocation_id)
+    today = run.today.isoformat()
+    run.render({"as_of": today, "actions": rows}, fmt, message=f"Actions as of {today}",
+               tables={"actions": ACTION_COLUMNS})
 
 
 def add_command(
-    allocation_id: Annotated[str, typer.Argument(help="Allocation id, e.g. 2026-11-003.")],
+    allocation_id: AllocationArg,
     what: Annotated[str, typer.Option("--what", help="What is to be done (no names).")],
     owner: Annotated[str, typer.Option("--owner", help="Staff id who owns it.")],
     due: Annotated[str, typer.Option("--due", help="Due date, YYYY-MM-DD.")],
@@ -78,17 +75,15 @@ def add_command(
 ) -> None:
     from ..audit.actions import add_action
 
-    settings = settings_for(config)
-    today = as_of_date(as_of)
-    staff = Staff(data, settings, today)
+    run = ReviewRun(config, as_of, db)
+    staff = run.load_staff(data)
     due_day = parse_date(due, "--due")
     assert due_day is not None
-    with open_review_store(db, settings) as store:
+    with run.store() as store:
         out = add_action(store, allocation_id, staff.directory, what=what, owner_id=owner,
-                         due=due_day, on=today, by=by)
-    render(out, fmt, message=f"Action {out['action_id']} added to {out['allocation_id']}, "
-           f"owner {out['owner_id']}, due {out['due_date'].isoformat()}.",
-           synthetic=staff.synthetic)
+                         due=due_day, on=run.today, by=by)
+    run.render(out, fmt, message=f"Action {out['action_id']} added to {out['allocation_id']}, "
+               f"owner {out['owner_id']}, due {out['due_date'].isoformat()}.")
 
 
 def complete_command(
@@ -97,12 +92,11 @@ def complete_command(
 ) -> None:
     from ..audit.actions import complete_action
 
-    settings = settings_for(config)
-    today = as_of_date(as_of)
-    with open_review_store(db, settings) as store:
-        out = complete_action(store, action_id, on=event_date(on, "--on", today), by=by)
-    render(out, fmt, message=f"Action {action_id} completed; the case's supervising manager "
-           "signs it off.")
+    run = ReviewRun(config, as_of, db)
+    with run.store() as store:
+        out = complete_action(store, action_id, on=run.on(on), by=by)
+    run.render(out, fmt, message=f"Action {action_id} completed; the case's supervising "
+               "manager signs it off.")
 
 
 def sign_off_command(
@@ -111,14 +105,11 @@ def sign_off_command(
 ) -> None:
     from ..audit.actions import sign_off_action
 
-    settings = settings_for(config)
-    today = as_of_date(as_of)
-    staff = Staff(data, settings, today)
-    with open_review_store(db, settings) as store:
-        out = sign_off_action(store, action_id, staff.directory, by,
-                              on=event_date(on, "--on", today))
-    render(out, fmt, message=f"Action {action_id} signed off by {by}.",
-           synthetic=staff.synthetic)
+    run = ReviewRun(config, as_of, db)
+    staff = run.load_staff(data)
+    with run.store() as store:
+        out = sign_off_action(store, action_id, staff.directory, by, on=run.on(on))
+    run.render(out, fmt, message=f"Action {action_id} signed off by {by}.")
 
 
 def reaudit_command(
@@ -135,24 +126,22 @@ def reaudit_command(
     from ..audit.staff_roles import lookup
     from ..errors import UserError
 
-    settings = settings_for(config)
-    today = as_of_date(as_of)
+    run = ReviewRun(config, as_of, db)
     if compare is not None:
-        with open_review_store(db, settings) as store, store.read() as conn:
+        with run.store() as store, store.read() as conn:
             cmp = reaudit_comparison(conn, compare)
-        render(cmp, fmt, tables={"standards": None})
+        run.render(cmp, fmt, tables={"standards": None})
         return
     if child_id is None or not reason or not auditor:
         raise UserError("A re-audit needs the child id, --reason TEXT and --auditor STAFF "
                         "(or --compare ALLOCATION_ID to see one).")
-    staff = Staff(data, settings, today)
+    staff = run.load_staff(data)
     member = lookup(staff.directory, auditor, "--auditor")
-    label = month_label(month, today)
-    issued, due = cycle_for(settings, label, today)
-    with open_review_store(db, settings) as store:
+    label = run.month(month)
+    issued, due = cycle_for(run.settings, label, run.today)
+    with run.store() as store:
         out = create_reaudit(store, child_id, member, reason=reason, month=label,
                              issued=issued, due=due, by=by)
-    render(out, fmt, message=f"Re-audit {out['allocation_id']} of {out['child_id']} added "
-           f"for {out['auditor_id']} (linked to {out['reaudit_of']}), due {out['due_date']}. "
-           "Write its toolkit with the sample command's toolkit writer.",
-           synthetic=staff.synthetic)
+    run.render(out, fmt, message=f"Re-audit {out['allocation_id']} of {out['child_id']} "
+               f"added for {out['auditor_id']} (linked to {out['reaudit_of']}), due "
+               f"{out['due_date']}. Write its toolkit with the sample command's toolkit writer.")

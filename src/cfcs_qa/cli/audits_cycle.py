@@ -8,25 +8,23 @@ from typing import Annotated, Any
 
 import typer
 
-from .common import (
-    AsOfOpt,
-    ConfigOpt,
-    DataOpt,
-    DbOpt,
-    OutputOpt,
-    as_of_date,
-    choose,
-    emit,
-    warn,
+from .common import AsOfOpt, ConfigOpt, DataOpt, DbOpt, OutputOpt, as_of_date, choose, emit, warn
+from .review_support import (
+    AllocationArg,
+    FormatOpt,
+    ReviewRun,
+    open_review_store,
+    render,
+    settings_for,
 )
 
 STATUS_FORMATS = ("table", "json", "csv", "xlsx")
-CHANGE_FORMATS = ("table", "json")
 ReasonOpt = Annotated[str, typer.Option("--reason", help="Why (kept in the change log).")]
 ByOpt = Annotated[
     str | None, typer.Option("--by", help="Who makes the change (default: your login name).")
 ]
-FormatOpt = Annotated[str | None, typer.Option("--format", help="table or json.")]
+NO_STAFF_FOR_REASSIGN = ("The extract has no usable staff table, so the new auditor cannot be "
+                         "checked. Point --data at an extract with staff.csv.")
 
 
 def register(audits_app: typer.Typer) -> None:
@@ -53,13 +51,6 @@ def register(audits_app: typer.Typer) -> None:
         "the old toolkit becomes void. Example: cfcs-qa audits replace 2026-11-003 "
         "--reason 'case transferred to Jersey'",
     )(replace_command)
-
-
-def _settings(config: Path | None) -> Any:
-    from ..config import load_settings
-    from .main import global_config
-
-    return load_settings(config or global_config())
 
 
 def load_extract(data: Path | None, settings: Any, as_of: Any, *, required: bool) -> Any:
@@ -99,22 +90,18 @@ def status_command(
 ) -> None:
     from ..audit.cycle_dates import calendar_for
     from ..audit.status import build_status, needs_attention
-    from ..audit.store import open_store
     from ..errors import UserError
-    from .common import parse_month, resolve_db
 
     chosen = choose(fmt, STATUS_FORMATS)
     if chosen == "xlsx" and output is None:
         raise UserError("--format xlsx writes a workbook: give --output FILE.xlsx too.")
-    settings = _settings(config)
-    day = as_of_date(as_of)
-    year, mon = parse_month(month) if month else (day.year, day.month)
-    label = f"{year:04d}-{mon:02d}"
-    extract = load_extract(data, settings, day, required=False)
+    run = ReviewRun(config, as_of, db)
+    label = run.month(month)
+    extract = load_extract(data, run.settings, run.today, required=False)
     synthetic = bool(getattr(extract, "synthetic", False))
-    with open_store(resolve_db(db, settings), create=False) as store, store.read() as conn:
-        status = build_status(conn, label, day, calendar_for(settings), settings, extract,
-                              synthetic)
+    with run.store() as store, store.read() as conn:
+        status = build_status(conn, label, run.today, calendar_for(run.settings), run.settings,
+                              extract, synthetic)
     if chosen == "json":
         emit(json.dumps(status, indent=2), output)
     elif chosen == "csv":
@@ -135,15 +122,8 @@ def status_command(
         raise typer.Exit(1)
 
 
-def _done(result: dict[str, Any], fmt: str | None, message: str) -> None:
-    if choose(fmt, CHANGE_FORMATS) == "json":
-        emit(json.dumps(result, indent=2), None)
-    else:
-        emit(message, None)
-
-
 def reassign_command(
-    allocation_id: Annotated[str, typer.Argument(help="Allocation id, e.g. 2026-11-003.")],
+    allocation_id: AllocationArg,
     to: Annotated[str, typer.Option("--to", help="Staff id of the new auditor.")],
     reason: ReasonOpt,
     by: ByOpt = None,
@@ -154,29 +134,23 @@ def reassign_command(
     config: ConfigOpt = None,
 ) -> None:
     from ..audit.changes import reassign
-    from ..audit.staff_roles import directory_from_frame
-    from ..audit.store import current_actor, open_store
-    from ..errors import UserError
-    from .common import resolve_db
+    from ..audit.store import current_actor
 
-    settings = _settings(config)
-    day = as_of_date(as_of)
-    extract = load_extract(data, settings, day, required=True)
-    if not extract.has("staff"):
-        raise UserError("The extract has no usable staff table, so the new auditor cannot be "
-                        "checked. Point --data at an extract with staff.csv.")
-    staff = directory_from_frame(extract.get("staff"))
-    with open_store(resolve_db(db, settings), create=False) as store:
+    run = ReviewRun(config, as_of, db)
+    staff = run.load_staff(data, NO_STAFF_FOR_REASSIGN)
+    with run.store() as store:
         result = reassign(store, allocation_id, to, reason, actor=current_actor(by),
-                          staff=staff, extract=extract, as_of=day, settings=settings)
+                          staff=staff.directory, extract=staff.extract, as_of=run.today,
+                          settings=run.settings)
     others = [a for a in result["auditor_open_allocations"] if a != result["allocation_id"]]
     note = f" {result['to']} also has {', '.join(others)} open this month." if others else ""
-    _done(result, fmt, f"{result['allocation_id']} reassigned from {result['from']} to "
-          f"{result['to']}. The same toolkit stays valid: send it to the new auditor.{note}")
+    # Not run.render: these change commands never marked their JSON as synthetic.
+    render(result, fmt, message=f"{result['allocation_id']} reassigned from {result['from']} "
+           f"to {result['to']}. The same toolkit stays valid: send it to the new auditor.{note}")
 
 
 def withdraw_command(
-    allocation_id: Annotated[str, typer.Argument(help="Allocation id, e.g. 2026-11-003.")],
+    allocation_id: AllocationArg,
     reason: ReasonOpt,
     by: ByOpt = None,
     db: DbOpt = None,
@@ -184,19 +158,17 @@ def withdraw_command(
     config: ConfigOpt = None,
 ) -> None:
     from ..audit.changes import withdraw
-    from ..audit.store import current_actor, open_store
-    from .common import resolve_db
+    from ..audit.store import current_actor
 
-    settings = _settings(config)
-    with open_store(resolve_db(db, settings), create=False) as store:
+    with open_review_store(db, settings_for(config)) as store:
         result = withdraw(store, allocation_id, reason, actor=current_actor(by))
     moved = result["family_contact_moved_to"]
     note = f" Its family-contact flag moved to {moved}." if moved else ""
-    _done(result, fmt, f"{result['allocation_id']} withdrawn.{note}")
+    render(result, fmt, message=f"{result['allocation_id']} withdrawn.{note}")
 
 
 def replace_command(
-    allocation_id: Annotated[str, typer.Argument(help="Allocation id, e.g. 2026-11-003.")],
+    allocation_id: AllocationArg,
     reason: ReasonOpt,
     by: ByOpt = None,
     toolkits: Annotated[Path | None, typer.Option(
@@ -207,16 +179,16 @@ def replace_command(
     config: ConfigOpt = None,
 ) -> None:
     from ..audit.replacement import replace
-    from ..audit.store import current_actor, open_store
-    from .common import resolve_db
+    from ..audit.store import current_actor
 
-    settings = _settings(config)
-    with open_store(resolve_db(db, settings), create=False) as store:
+    settings = settings_for(config)
+    # --as-of is read once the store is open, as it always was (the order errors come in).
+    with open_review_store(db, settings) as store:
         result = replace(store, allocation_id, reason, actor=current_actor(by),
                          as_of=as_of_date(as_of),
                          lookback_months=settings.audit.lookback_months,
                          toolkit_dir=toolkits)
     where = f" New toolkit: {result['toolkit']}." if result["toolkit"] else ""
-    _done(result, fmt, f"{result['allocation_id']} replaced by {result['replaced_by']} "
-          f"(child {result['child_id']}, same auditor {result['auditor_id']}, due "
-          f"{result['due_date']}). The old toolkit is void.{where}")
+    render(result, fmt, message=f"{result['allocation_id']} replaced by "
+           f"{result['replaced_by']} (child {result['child_id']}, same auditor "
+           f"{result['auditor_id']}, due {result['due_date']}). The old toolkit is void.{where}")

@@ -6,21 +6,8 @@ from typing import Annotated
 
 import typer
 
-from .common import AsOfOpt, ConfigOpt, DataOpt, DbOpt, as_of_date
-from .review_support import (
-    ByOpt,
-    ByRequired,
-    FormatOpt,
-    OnOpt,
-    Staff,
-    event_date,
-    month_label,
-    open_review_store,
-    render,
-    settings_for,
-)
-
-MonthOpt = Annotated[str | None, typer.Option("--month", help="YYYY-MM (default: this month).")]
+from .common import AsOfOpt, ConfigOpt, DataOpt, DbOpt
+from .review_support import ByOpt, ByRequired, FormatOpt, MonthOpt, OnOpt, ReviewRun, cycle_for
 
 
 def register(audits_app: typer.Typer) -> None:
@@ -57,19 +44,18 @@ def escalate_command(
     from ..audit.cycle_dates import calendar_for
     from ..audit.escalation import record_escalation
 
-    settings = settings_for(config)
-    today = as_of_date(as_of)
-    staff = Staff(data, settings, today)
-    with open_review_store(db, settings) as store:
+    run = ReviewRun(config, as_of, db)
+    staff = run.load_staff(data)
+    with run.store() as store:
         out = record_escalation(
-            store, target, calendar_for(settings), staff.directory,
-            identified=event_date(identified, "--identified", today), told_id=told,
-            told_on=event_date(told_on, "--told-on", today), summary=summary, by=by)
+            store, target, calendar_for(run.settings), staff.directory,
+            identified=run.on(identified, "--identified"), told_id=told,
+            told_on=run.on(told_on, "--told-on"), summary=summary, by=by)
     late = (" LATE: told more than one working day after it was identified."
             if out["late"] else "")
-    render(out, fmt, message=f"Escalation {out['escalation_id']} recorded for "
-           f"{out['allocation_id'] or out['child_id']}; listed in status until the associate "
-           f"director acknowledges it.{late}", synthetic=staff.synthetic)
+    run.render(out, fmt, message=f"Escalation {out['escalation_id']} recorded for "
+               f"{out['allocation_id'] or out['child_id']}; listed in status until the "
+               f"associate director acknowledges it.{late}")
 
 
 def acknowledge_command(
@@ -80,14 +66,11 @@ def acknowledge_command(
 ) -> None:
     from ..audit.escalation import acknowledge
 
-    settings = settings_for(config)
-    today = as_of_date(as_of)
-    staff = Staff(data, settings, today)
-    with open_review_store(db, settings) as store:
-        out = acknowledge(store, escalation_id, staff.directory, by,
-                          on=event_date(on, "--on", today))
-    render(out, fmt, message=f"Escalation {escalation_id} acknowledged by {by}.",
-           synthetic=staff.synthetic)
+    run = ReviewRun(config, as_of, db)
+    staff = run.load_staff(data)
+    with run.store() as store:
+        out = acknowledge(store, escalation_id, staff.directory, by, on=run.on(on))
+    run.render(out, fmt, message=f"Escalation {escalation_id} acknowledged by {by}.")
 
 
 def tier3_command(
@@ -101,31 +84,30 @@ def tier3_command(
 ) -> None:
     from ..audit.tier3 import choose, propose
     from ..errors import UserError
-    from .review_support import cycle_for
 
-    settings = settings_for(config)
-    today = as_of_date(as_of)
-    label = month_label(month, today)
-    with open_review_store(db, settings) as store:
+    run = ReviewRun(config, as_of, db)
+    label = run.month(month)
+    with run.store() as store:
         if choose_id is None:
             out = propose(store, label)
-            render(out, fmt, message=f"Tier 3 for {label}, from {out['source_month']}'s "
-                   "completed Tier 2 audits" + (f": chosen {out['chosen']['tier3_allocation_id']}"
-                                                if out["chosen"] else ""),
-                   tables={"shortlist": ["rank", "allocation_id", "child_id",
-                                         "final_grade", "escalated", "reason"]})
+            run.render(out, fmt, message=f"Tier 3 for {label}, from {out['source_month']}'s "
+                       "completed Tier 2 audits"
+                       + (f": chosen {out['chosen']['tier3_allocation_id']}"
+                          if out["chosen"] else ""),
+                       tables={"shortlist": ["rank", "allocation_id", "child_id",
+                                             "final_grade", "escalated", "reason"]})
             return
         if by is None:
             raise UserError("Choosing the Tier 3 audit needs --by STAFF (the associate "
                             "director).")
-        staff = Staff(data, settings, today)
-        issued, due = cycle_for(settings, label, today)
+        staff = run.load_staff(data)
+        issued, due = cycle_for(run.settings, label, run.today)
         out = choose(store, label, choose_id, staff.directory, by, reason=reason,
                      issued=issued, due=due)
-    render(out, fmt, message=f"Tier 3 for {label}: {out['tier3_allocation_id']} follows "
-           f"{out['source_allocation_id']}{' (override)' if out['overridden'] else ''}, due "
-           f"{out['due_date']}; S&QA moderator: {out['moderator_id'] or 'none eligible'}.",
-           synthetic=staff.synthetic)
+    run.render(out, fmt, message=f"Tier 3 for {label}: {out['tier3_allocation_id']} follows "
+               f"{out['source_allocation_id']}{' (override)' if out['overridden'] else ''}, "
+               f"due {out['due_date']}; S&QA moderator: "
+               f"{out['moderator_id'] or 'none eligible'}.")
 
 
 def family_contact_command(
@@ -139,19 +121,19 @@ def family_contact_command(
     from ..audit.family_contact import decline_family_contact, family_contact_share
     from ..errors import UserError
 
-    settings = settings_for(config)
-    today = as_of_date(as_of)
-    with open_review_store(db, settings) as store:
+    run = ReviewRun(config, as_of, db)
+    with run.store() as store:
         if allocation_id is None:
             with store.read() as conn:
-                share = family_contact_share(conn, today, settings.audit.year_start_month)
-            render(share, fmt)
+                share = family_contact_share(conn, run.today,
+                                             run.settings.audit.year_start_month)
+            run.render(share, fmt)
             return
         if not decline:
             raise UserError("Add --decline --reason TEXT to set this allocation's family-"
                             "contact flag aside.")
         out = decline_family_contact(store, allocation_id, reason=reason or "",
-                                     on=event_date(on, "--on", today), by=by)
+                                     on=run.on(on), by=by)
     moved = out["moved_to"]
-    render(out, fmt, message=f"Family contact set aside on {out['allocation_id']}; "
-           + (f"the flag moved to {moved}." if moved else str(out["note"]) + "."))
+    run.render(out, fmt, message=f"Family contact set aside on {out['allocation_id']}; "
+               + (f"the flag moved to {moved}." if moved else str(out["note"]) + "."))

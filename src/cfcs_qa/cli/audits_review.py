@@ -9,22 +9,16 @@ from typing import Annotated
 
 import typer
 
-from .common import AsOfOpt, ConfigOpt, DataOpt, DbOpt, as_of_date
+from .common import AsOfOpt, ConfigOpt, DataOpt, DbOpt
 from .review_support import (
+    AllocationArg,
     ByOpt,
     ByRequired,
     FormatOpt,
+    MonthOpt,
     OnOpt,
-    Staff,
-    event_date,
-    month_label,
-    open_review_store,
-    render,
-    settings_for,
+    ReviewRun,
 )
-
-AllocationArg = Annotated[str, typer.Argument(help="Allocation id, e.g. 2026-11-003.")]
-MonthOpt = Annotated[str | None, typer.Option("--month", help="YYYY-MM (default: this month).")]
 
 
 def register(audits_app: typer.Typer) -> None:
@@ -68,18 +62,17 @@ def moderation_sample_command(
 ) -> None:
     from ..audit.moderation_store import moderation_sample
 
-    settings = settings_for(config)
-    today = as_of_date(as_of)
-    staff = Staff(data, settings, today)
-    label = month_label(month, today)
-    with open_review_store(db, settings) as store:
-        rows = moderation_sample(store, label, share=settings.audit.moderation_share,
-                                 staff=staff.directory, allocate=allocate,
-                                 unavailable=tuple(exclude or ()), by=by)
-    render({"month": label, "share": settings.audit.moderation_share, "allocated": allocate,
-            "moderations": rows}, fmt, message=f"Moderation sample for {label}"
-           + ("" if allocate else " (proposal: --allocate stores it)"),
-           tables={"moderations": None}, synthetic=staff.synthetic)
+    run = ReviewRun(config, as_of, db)
+    staff = run.load_staff(data)
+    label = run.month(month)
+    share = run.settings.audit.moderation_share
+    with run.store() as store:
+        rows = moderation_sample(store, label, share=share, staff=staff.directory,
+                                 allocate=allocate, unavailable=tuple(exclude or ()), by=by)
+    run.render({"month": label, "share": share, "allocated": allocate, "moderations": rows},
+               fmt, message=f"Moderation sample for {label}"
+               + ("" if allocate else " (proposal: --allocate stores it)"),
+               tables={"moderations": None})
 
 
 def moderate_command(
@@ -100,17 +93,15 @@ def moderate_command(
     if agree is None:
         raise UserError("Say whether the moderator agrees with the auditor: --agree or "
                         "--disagree.")
-    settings = settings_for(config)
-    today = as_of_date(as_of)
-    staff = Staff(data, settings, today)
+    run = ReviewRun(config, as_of, db)
+    staff = run.load_staff(data)
     moderator = lookup(staff.directory, by)
-    with open_review_store(db, settings) as store:
+    with run.store() as store:
         out = record_moderation(store, allocation_id, moderator, grade=parse_grade(grade),
-                                agree=agree, notes=notes, on=event_date(on, "--on", today))
-    render(out, fmt, message=f"{out['allocation_id']} moderated by {out['moderator_id']}: "
-           f"{out['grade']} ({'agrees' if agree else 'disagrees'} with the auditor's "
-           f"{out['auditor_grade'] or 'grade'}). The final grade is now {out['grade']}.",
-           synthetic=staff.synthetic)
+                                agree=agree, notes=notes, on=run.on(on))
+    run.render(out, fmt, message=f"{out['allocation_id']} moderated by {out['moderator_id']}: "
+               f"{out['grade']} ({'agrees' if agree else 'disagrees'} with the auditor's "
+               f"{out['auditor_grade'] or 'grade'}). The final grade is now {out['grade']}.")
 
 
 def agreement_command(
@@ -122,18 +113,16 @@ def agreement_command(
 ) -> None:
     from ..audit.moderation_store import agreement_report
 
-    settings = settings_for(config)
-    today = as_of_date(as_of)
-    staff = Staff(data, settings, today)
+    run = ReviewRun(config, as_of, db)
+    staff = run.load_staff(data)
     if month:
-        span = (month_label(month, today),) * 2
+        span = (run.month(month),) * 2
     else:
-        y = year or today.year
+        y = year or run.today.year
         span = (f"{y:04d}-01", f"{y:04d}-12")
-    with open_review_store(db, settings) as store:
+    with run.store() as store:
         report = agreement_report(store, as_staff, staff.directory, (span[0], span[1]))
-    render(report, fmt, tables={"by_month": None, "by_auditor": None, "by_tier": None},
-           synthetic=staff.synthetic)
+    run.render(report, fmt, tables={"by_month": None, "by_auditor": None, "by_tier": None})
 
 
 def meeting_command(
@@ -154,16 +143,15 @@ def meeting_command(
 ) -> None:
     from ..audit.disputes import record_meeting
 
-    settings = settings_for(config)
-    today = as_of_date(as_of)
-    day = event_date(held_on, "--date", today) if held_on else None
-    with open_review_store(db, settings) as store:
+    run = ReviewRun(config, as_of, db)
+    day = run.on(held_on, "--date") if held_on else None
+    with run.store() as store:
         out = record_meeting(store, allocation_id, held=held, held_on=day,
                              attendees=list(who or ()), joint=joint,
                              worker_comments=worker_comments,
                              manager_comments=manager_comments, minutes=minutes, by=by)
-    render(out, fmt, message=f"Meeting recorded for {out['allocation_id']} "
-           f"({'held ' + str(out['held_on']) if held else 'not held'}).")
+    run.render(out, fmt, message=f"Meeting recorded for {out['allocation_id']} "
+               f"({'held ' + str(out['held_on']) if held else 'not held'}).")
 
 
 def dispute_command(
@@ -184,11 +172,10 @@ def dispute_command(
     from ..audit.staff_roles import lookup
     from ..errors import UserError
 
-    settings = settings_for(config)
-    today = as_of_date(as_of)
-    staff = Staff(data, settings, today)
-    day = event_date(on, "--on", today)
-    with open_review_store(db, settings) as store:
+    run = ReviewRun(config, as_of, db)
+    staff = run.load_staff(data)
+    day = run.on(on)
+    with run.store() as store:
         if decide:
             if outcome is None:
                 raise UserError("Deciding a dispute needs --outcome (upheld, partly_upheld "
@@ -203,4 +190,4 @@ def dispute_command(
                                 evidence=evidence or "", on=day)
             text = (f"Dispute {out['dispute_id']} raised on {out['allocation_id']} (grade "
                     f"{out['grade_before']}); the S&QA service manager decides it.")
-    render(out, fmt, message=text, synthetic=staff.synthetic)
+    run.render(out, fmt, message=text)

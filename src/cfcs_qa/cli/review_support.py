@@ -1,5 +1,6 @@
-"""What the review-stage commands share: options, the staff directory (roles come from the
-extract's staff table), dates, and rendering a result as a table or JSON."""
+"""What the ``audits`` commands share: options, the setup every command repeats (settings, the
+as-of date, the staff directory, the existing store: ``ReviewRun``), the staff directory (roles
+come from the extract's staff table), dates, and rendering a result as a table or JSON."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ..errors import UserError
-from .common import choose, emit, parse_date, parse_month, resolve_db
+from .common import as_of_date, choose, emit, parse_date, parse_month, resolve_db
 
 if TYPE_CHECKING:
     from ..audit.store import Store
@@ -28,6 +29,10 @@ ByRequired = Annotated[
 OnOpt = Annotated[
     str | None, typer.Option("--on", help="When it happened, YYYY-MM-DD (default: --as-of).")
 ]
+MonthOpt = Annotated[str | None, typer.Option("--month", help="YYYY-MM (default: this month).")]
+AllocationArg = Annotated[str, typer.Argument(help="Allocation id, e.g. 2026-11-003.")]
+NO_STAFF = ("The extract has no usable staff table, so roles cannot be checked. Point --data "
+            "(or the config's 'data') at an extract with its staff table.")
 
 
 def settings_for(config: Path | None) -> Any:
@@ -45,20 +50,53 @@ def open_review_store(db: str | None, settings: Any) -> Store:
 
 
 class Staff:
-    """The staff directory from the extract, loaded once; remembers if it was synthetic."""
+    """The staff directory from the extract, loaded once; remembers if it was synthetic and
+    keeps the extract for commands that check more than roles. ``missing`` is the error when
+    the extract has no usable staff table."""
 
-    def __init__(self, data: Path | None, settings: Any, as_of: date) -> None:
+    def __init__(self, data: Path | None, settings: Any, as_of: date,
+                 missing: str = NO_STAFF) -> None:
         from ..audit.staff_roles import directory_from_frame
         from .audits_cycle import load_extract
 
         extract = load_extract(data, settings, as_of, required=True)
         if not extract.has("staff"):
-            raise UserError(
-                "The extract has no usable staff table, so roles cannot be checked. Point "
-                "--data (or the config's 'data') at an extract with its staff table."
-            )
+            raise UserError(missing)
+        self.extract = extract
         self.synthetic = bool(getattr(extract, "synthetic", False))
         self.directory = directory_from_frame(extract.get("staff"))
+
+
+class ReviewRun:
+    """The setup every ``audits`` command repeats, in the order it always ran: the site
+    settings, then the as-of date ("today"), then (``load_staff``) the staff directory, and
+    only then the existing store (``store()``), so a user's mistakes are reported in the
+    same order. ``render`` marks the output synthetic when the staff came from sample data."""
+
+    def __init__(self, config: Path | None, as_of: str | None, db: str | None) -> None:
+        self.settings = settings_for(config)
+        self.today = as_of_date(as_of)
+        self._db = db
+        self._staff: Staff | None = None
+
+    def load_staff(self, data: Path | None, missing: str = NO_STAFF) -> Staff:
+        self._staff = Staff(data, self.settings, self.today, missing)
+        return self._staff
+
+    def store(self) -> Store:
+        return open_review_store(self._db, self.settings)
+
+    def on(self, text: str | None, option: str = "--on") -> date:
+        """An event date given with ``option`` (default: the as-of date), never after it."""
+        return event_date(text, option, self.today)
+
+    def month(self, text: str | None) -> str:
+        return month_label(text, self.today)
+
+    def render(self, payload: dict[str, Any], fmt: str | None, *, message: str | None = None,
+               tables: dict[str, list[str] | None] | None = None) -> None:
+        render(payload, fmt, message=message, tables=tables,
+               synthetic=self._staff is not None and self._staff.synthetic)
 
 
 def event_date(text: str | None, option: str, today: date) -> date:
