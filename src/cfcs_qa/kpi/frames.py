@@ -51,7 +51,8 @@ class Prepared:
     calendar: WorkingCalendar
     as_of: date
     _frames: dict[str, pd.DataFrame] = field(default_factory=dict)
-    _sorted: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)
+    _sorted: dict[tuple[str, str], tuple[np.ndarray, np.ndarray | None]] = field(
+        default_factory=dict)
     cache: dict[Any, Any] = field(default_factory=dict)
     """Per-run memo for derived helpers (keyed by what they depend on)."""
 
@@ -76,23 +77,35 @@ class Prepared:
         return self._frames[name]
 
     def positions(self, name: str, column: str, first: date, last: date) -> np.ndarray:
-        """Row positions whose ``column`` is in [first, last]: one vectorised comparison over
-        the column's int64 view (cheaper than sorting a 5M-row table for a few months)."""
+        """Row positions (ascending) whose ``column`` is in [first, last]: two binary searches
+        in the column sorted once per run, instead of comparing the whole column per month."""
         key = (name, column, first, last)
         if key not in self.cache:
-            values = self._values(name, column)
+            sorted_values, order = self._sorted_column(name, column)
             lo = np.datetime64(first, "ns").astype("int64")
             hi = np.datetime64(last, "ns").astype("int64")
-            self.cache[key] = np.flatnonzero((values >= lo) & (values <= hi))
+            start = int(np.searchsorted(sorted_values, lo, side="left"))
+            stop = int(np.searchsorted(sorted_values, hi, side="right"))
+            if order is None:
+                self.cache[key] = np.arange(start, stop, dtype=np.intp)
+            else:
+                self.cache[key] = np.sort(order[start:stop])
         out: np.ndarray = self.cache[key]
         return out
 
-    def _values(self, name: str, column: str) -> np.ndarray:
+    def _sorted_column(self, name: str, column: str) -> tuple[np.ndarray, np.ndarray | None]:
+        """The column's int64 view, sorted (NaT is the smallest int64: never inside a window),
+        and the row order that sorts it (None when the column is already in order)."""
         key = (name, column)
         if key not in self._sorted:
-            self._sorted[key] = self.frame(name)[column].to_numpy(dtype="datetime64[ns]").view(
-                "int64")  # NaT is the smallest int64: never inside a window
-        return self._sorted[key]
+            values = self.frame(name)[column].to_numpy(dtype="datetime64[ns]").view("int64")
+            if len(values) < 2 or bool(np.all(values[1:] >= values[:-1])):
+                self._sorted[key] = (values, None)
+            else:
+                order = np.argsort(values, kind="stable")
+                self._sorted[key] = (values[order], order)
+        out: tuple[np.ndarray, np.ndarray | None] = self._sorted[key]
+        return out
 
     def child_codes(self, f: pd.DataFrame) -> np.ndarray:
         """Child codes of a frame's rows (precomputed for all but the largest tables)."""
@@ -186,32 +199,62 @@ def continuous(rows: pd.DataFrame, by: tuple[str, ...] = ("child_id",)) -> pd.Da
     the latest end so far (cumulative max of end within the child; blank end = open).
     Start = first start, end = latest end (blank if any is blank); other columns come from the
     record's latest row (e.g. the current category), ``_id`` and ``_row`` from its first.
+
+    One pyarrow sort (stable; blanks last, as pandas sorts); the groups are then runs of the
+    sorted rows, so every per-group step is a numpy scan, not a pandas groupby.
     """
     if rows.empty:
         return rows.assign(_members=pd.Series(dtype="Int64"))
     far = np.datetime64("2262-01-01", "ns")
-    f = rows.sort_values([*by, "start_date"], kind="stable").reset_index(drop=True)
+    keys = [*by, "start_date"]
+    sort_table = pa.table({c: pa.array(rows[c]) for c in keys})
+    order = pc.sort_indices(sort_table, sort_keys=[(c, "ascending", "at_end") for c in keys]
+                            ).to_numpy()
+    f = rows.take(order).reset_index(drop=True)
+    n = len(f)
+    same = np.ones(n, dtype=bool)
+    same[0] = False
+    for c in by:
+        same[1:] &= _equal_to_previous(sort_table.column(c).take(order))
     end = f["end_date"].to_numpy(dtype="datetime64[ns]")
     end = np.where(np.isnat(end), far, end)
-    keys = f.groupby(list(by), sort=False, dropna=False).ngroup()
-    same = (keys == keys.shift()).to_numpy()
-    cummax = pd.Series(end).groupby(keys.to_numpy()).cummax().to_numpy()
+    cummax = _running_max_within(end, np.cumsum(~same))
     prev_max = np.roll(cummax, 1)
     start = f["start_date"].to_numpy(dtype="datetime64[ns]")
     touches = same & (start <= prev_max + np.timedelta64(1, "D"))
     touches[0] = False
-    group = np.cumsum(~touches)
-    g = pd.Series(group)
-    first = f.groupby(group, sort=False).head(1).index
-    last = g.drop_duplicates(keep="last").index
-    out = f.loc[last].copy().reset_index(drop=True)
-    out["start_date"] = f.loc[first, "start_date"].to_numpy()
-    max_end = pd.Series(end).groupby(group).max().to_numpy()
+    first = np.flatnonzero(~touches)
+    last = np.append(first[1:] - 1, n - 1)
+    out = f.iloc[last].copy().reset_index(drop=True)
+    out["start_date"] = f["start_date"].to_numpy()[first]
+    max_end = np.maximum.reduceat(end, first)
     out["end_date"] = pd.Series(np.where(max_end == far, np.datetime64("NaT"), max_end),
                                 dtype="datetime64[ns]").to_numpy()
-    out[ID] = f.loc[first, ID].to_numpy()
-    out["_row"] = f.loc[first, "_row"].to_numpy()
-    out["_members"] = g.value_counts(sort=False).sort_index().to_numpy()
+    out[ID] = f[ID].to_numpy()[first]
+    out["_row"] = f["_row"].to_numpy()[first]
+    out["_members"] = np.diff(np.append(first, n))
+    return out
+
+
+def _equal_to_previous(sorted_values: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    """For rows 1..n-1: the value equals the one before (two blanks are equal: one group)."""
+    values = sorted_values.combine_chunks() if isinstance(
+        sorted_values, pa.ChunkedArray) else sorted_values
+    later, earlier = values.slice(1), values.slice(0, len(values) - 1)
+    equal = pc.fill_null(pc.equal(later, earlier), False)
+    both_blank = pc.and_(pc.is_null(later), pc.is_null(earlier))
+    return np.asarray(pc.or_(equal, both_blank).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _running_max_within(values: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """Cumulative max of ``values`` restarting at each new (ascending, contiguous) group:
+    values replaced by their rank, offset so that every later group outranks every earlier
+    one, then one ``maximum.accumulate``."""
+    uniques, rank = np.unique(values, return_inverse=True)
+    rank = rank.reshape(-1).astype(np.int64)
+    width = len(uniques)
+    running = np.maximum.accumulate(group.astype(np.int64) * width + rank)
+    out: np.ndarray = uniques[running - group.astype(np.int64) * width]
     return out
 
 

@@ -1,0 +1,52 @@
+"""``Prepared.positions`` (binary searches in a column sorted once) selects exactly the rows a
+whole-column comparison selects, in row order, whether or not the column is in date order."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cfcs_qa.kpi.frames import Prepared
+
+BASE = date(2026, 1, 1)
+
+
+def _prepared(days: list[int | None]) -> Prepared:
+    p = Prepared(extract=None, calendar=None, as_of=BASE)
+    values = [None if d is None else BASE + timedelta(days=d) for d in days]
+    p._frames["visits"] = pd.DataFrame({"visit_date": pd.Series(values, dtype="datetime64[ns]")})
+    return p
+
+
+def _expected(days: list[int | None], first: int, last: int) -> list[int]:
+    return [i for i, d in enumerate(days) if d is not None and first <= d <= last]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.integers(0, 60)), max_size=40),
+       st.lists(st.tuples(st.integers(-5, 65), st.integers(0, 20)), min_size=1, max_size=4),
+       st.booleans())
+def test_same_rows_as_comparing_every_value(days: list[int | None],
+                                            windows: list[tuple[int, int]],
+                                            in_order: bool) -> None:
+    if in_order:
+        days = sorted(d for d in days if d is not None)  # type: ignore[assignment]
+    p = _prepared(days)
+    for start, width in windows:
+        got: Any = p.positions("visits", "visit_date", BASE + timedelta(days=start),
+                               BASE + timedelta(days=start + width))
+        assert got.tolist() == _expected(days, start, start + width)
+        assert got.dtype == np.intp
+
+
+def test_known_rows() -> None:
+    p = _prepared([31, 0, None, 30, 45, 0])
+    # day 30 is 31 January; day 31 is 1 February
+    assert p.positions("visits", "visit_date", BASE, date(2026, 1, 31)).tolist() == [1, 3, 5]
+    assert p.positions("visits", "visit_date", date(2026, 2, 1),
+                       date(2026, 2, 28)).tolist() == [0, 4]
