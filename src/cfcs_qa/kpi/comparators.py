@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from statistics import quantiles
 from typing import Any
 
@@ -301,3 +302,11 @@ def clear_cache() -> None:
     _england.cache_clear()
     _la_values.cache_clear()
     dfe_files.clear_cache()
+
+
+def write_summary() -> Path:
+    """Rebuild ``reference/dfe-benchmarks/_summary.json`` (the files' latest years, picked out)
+    after a benchmark file is replaced: ``python -c "from cfcs_qa.kpi.comparators import
+    write_summary; write_summary()"``."""
+    clear_cache()
+    return dfe_files.write_summary(_COLUMNS)
