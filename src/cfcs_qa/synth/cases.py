@@ -53,6 +53,9 @@ def child_journeys(pool: Pool, family: np.ndarray, draws: Draws,
     dob = pool.dob[child]
     adult = birthday(dob, 18)
     d["cic_s"] = np.where(d["cic_s"] < dob, dob, d["cic_s"])  # placed at birth
+    unborn_stay = d["cic_e"] < d["cic_s"]  # a stay that would have ended before birth
+    d["cic_s"] = np.where(unborn_stay, np.nan, d["cic_s"])
+    d["cic_e"] = np.where(unborn_stay, np.nan, d["cic_e"])
     for s, e in SPELLS:
         gone = d[s] >= adult
         d[s] = np.where(gone, np.nan, d[s])
