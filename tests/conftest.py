@@ -18,8 +18,16 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Locally, hypothesis explores new examples on every run (and keeps failures in .hypothesis/).
+# In CI (CI=true) the examples are derandomised, so a run of the same commit gives the same
+# result; a bug found locally is pinned with @example before it lands.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 
 @pytest.fixture
