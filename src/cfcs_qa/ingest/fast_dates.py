@@ -75,11 +75,24 @@ layout too, with the same fields, so reading it by position gives the regex path
 _DIGIT = frozenset("ymdHMS")
 
 
-def _field(mat: np.ndarray, template: str, letter: str) -> np.ndarray:
-    out = np.zeros(len(mat), dtype=np.int64)
+def _field(digits: np.ndarray, template: str, letter: str) -> np.ndarray:
+    """A field's value from the digit matrix (0 when the template has no such field)."""
+    out = np.zeros(len(digits), dtype=np.int32)
     for pos in (i for i, ch in enumerate(template) if ch == letter):
-        out = out * 10 + (mat[:, pos].astype(np.int64) - 48)
-    return out
+        out = out * 10 + digits[:, pos]
+    return out.astype(np.int64)
+
+
+def _matches(mat: np.ndarray, is_digit: np.ndarray, template: str) -> np.ndarray:
+    """Rows of ``mat`` (one value's bytes per row) laid out as ``template``."""
+    digit_at = [i for i, ch in enumerate(template) if ch in _DIGIT]
+    literal_at = [i for i, ch in enumerate(template) if ch not in _DIGIT and ch != " "]
+    match: np.ndarray = np.asarray(is_digit[:, digit_at].all(axis=1))
+    expected = np.frombuffer("".join(template[i] for i in literal_at).encode(), dtype=np.uint8)
+    match &= (mat[:, literal_at] == expected).all(axis=1)
+    for i in (i for i, ch in enumerate(template) if ch == " "):
+        match &= (mat[:, i] == 32) | (mat[:, i] == 84)  # " " or "T"
+    return match
 
 
 def _read_fixed(values: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -98,23 +111,14 @@ def _read_fixed(values: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         offsets = np.frombuffer(sub.buffers()[1], dtype=np.int32)[sub.offset:]
         data = np.frombuffer(sub.buffers()[2], dtype=np.uint8)
         mat = data[offsets[0]:offsets[0] + len(sub) * size].reshape(len(sub), size)
+        digits = mat - np.uint8(48)  # wraps below "0": ASCII digits only are < 10
+        is_digit = digits < 10
         for template in templates:
-            match = np.ones(len(sub), dtype=bool)
-            for pos, ch in enumerate(template):
-                col = mat[:, pos]
-                if ch in _DIGIT:
-                    match &= (col - np.uint8(48)) < 10  # wraps below "0": ASCII digits only
-                elif ch == " ":
-                    match &= (col == 32) | (col == 84)  # " " or "T"
-                else:
-                    match &= col == ord(ch)
+            match = _matches(mat, is_digit, template)
             if not match.any():
                 continue
-            m = mat[match]
-            time = [_field(m, template, x) if x in template else np.zeros(len(m), np.int64)
-                    for x in "HMS"]
-            value, good = _days_of(_field(m, template, "y"), _field(m, template, "m"),
-                                   _field(m, template, "d"), *time)
+            d = digits[match].astype(np.int32)
+            value, good = _days_of(*(_field(d, template, x) for x in "ymdHMS"))
             rows = where[match]
             handled[rows] = True
             days[rows[good]] = value[good]
