@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -10,26 +9,14 @@ import pytest
 
 
 @pytest.fixture
-def trial_cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+def trial_cli(run_cli: Callable[..., tuple[int, str, str]], monkeypatch: pytest.MonkeyPatch,
               tmp_path: Path) -> Callable[..., tuple[int, str, str]]:
-    """trial_cli(*args): (exit code, stdout, stderr) of ``cfcs-qa ARGS`` run in tmp_path."""
-    from cfcs_qa.cli.main import run
-
+    """trial_cli(*args): (exit code, stdout, stderr) of ``cfcs-qa ARGS`` run in tmp_path, with
+    no store URL from the environment and a cache of its own."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("CFCS_QA_DB", raising=False)
     monkeypatch.setenv("CFCS_QA_CACHE", str(tmp_path / ".cache"))
-
-    def _run(*args: str) -> tuple[int, str, str]:
-        monkeypatch.setattr(sys, "argv", ["cfcs-qa", *args])
-        code = 0
-        try:
-            run()
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return _run
+    return run_cli
 
 
 def one_paragraph_error(err: str) -> str:
