@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +14,7 @@ import pytest
 
 from cfcs_qa.config import Settings
 from cfcs_qa.ingest import load, validation_report
+from golden_check import assert_golden
 
 GOLDEN = Path(__file__).parent / "golden" / "validate"
 AS_OF = "2026-11-26"
@@ -61,12 +61,7 @@ def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureF
 
 
 def golden(name: str, text: str) -> None:
-    path = GOLDEN / name
-    if os.environ.get("CFCS_QA_UPDATE_GOLDEN") == "1":
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    assert path.exists(), f"missing golden file {path} (CFCS_QA_UPDATE_GOLDEN=1 writes it)"
-    assert text == path.read_text(encoding="utf-8")
+    assert_golden(GOLDEN / name, text)
 
 
 def test_json_is_the_library_report(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,16 +13,13 @@ from cfcs_qa.audit.cycle_dates import cycle_dates
 from cfcs_qa.audit.ics import cycle_ics
 from cfcs_qa.calendar import make_calendar
 from cfcs_qa.cli.main import app
+from golden_check import assert_golden
 
 GOLDEN = Path(__file__).resolve().parent.parent / "golden" / "calendar"
 
 
 def _check(name: str, text: str) -> None:
-    path = GOLDEN / name
-    if os.environ.get("CFCS_QA_UPDATE_GOLDEN") == "1":
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(text.encode("utf-8"))
-    assert path.read_bytes().decode("utf-8") == text
+    assert_golden(GOLDEN / name, text)
 
 
 @pytest.mark.parametrize("month, fmt", [("2026-11", "table"), ("2026-12", "table"),

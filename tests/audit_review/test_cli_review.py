@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from golden_check import assert_golden
+
 from .conftest import STAFF_ROWS, build_october
 
 AS_OF = "2026-11-05"
@@ -182,15 +184,7 @@ GOLDEN = Path(__file__).resolve().parent.parent / "golden" / "audit_review"
 
 def check_golden(name: str, text: str) -> None:
     """Compare with tests/golden/audit_review/NAME (CFCS_QA_UPDATE_GOLDEN=1 rewrites)."""
-    import os
-
-    path = GOLDEN / name
-    if os.environ.get("CFCS_QA_UPDATE_GOLDEN") == "1" or not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        if os.environ.get("CFCS_QA_UPDATE_GOLDEN") != "1":
-            pytest.fail(f"golden file {path.name} was missing and has been written: check it")
-    assert text == path.read_text(encoding="utf-8")
+    assert_golden(GOLDEN / name, text)
 
 
 def test_golden_tables(env, run_cli) -> None:

@@ -5,7 +5,6 @@ of the loader's own behaviour)."""
 from __future__ import annotations
 
 import json
-import os
 from datetime import date
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from cfcs_qa.cli.main import app
 from cfcs_qa.config import Settings
 from cfcs_qa.errors import UserError
 from cfcs_qa.kpi import compute_kpis
+from golden_check import assert_golden
 
 from .builders import extract, kids
 
@@ -91,10 +91,7 @@ def test_markdown_golden(fake_load: dict[str, object], tmp_path: Path) -> None:
     out = tmp_path / "kpis.md"
     assert _run(*BASE, "--format", "md", "--history", "2", "--output", str(out))[0] == 0
     text = out.read_text(encoding="utf-8")
-    golden = GOLDEN / "kpis.md"
-    if os.environ.get("CFCS_QA_UPDATE_GOLDEN") == "1":
-        golden.write_text(text, encoding="utf-8")
-    assert text == golden.read_text(encoding="utf-8")
+    assert_golden(GOLDEN / "kpis.md", text)
     assert oct(out.stat().st_mode & 0o777) == "0o600"
 
 

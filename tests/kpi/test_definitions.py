@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from datetime import date
 from pathlib import Path
 
@@ -12,6 +11,7 @@ from cfcs_qa.config import Settings
 from cfcs_qa.kpi import compute_kpis, load_definitions, parse_definitions
 from cfcs_qa.kpi.definitions import DefinitionsError
 from cfcs_qa.kpi.model import GROUPS
+from golden_check import assert_golden
 
 from .builders import extract
 
@@ -88,11 +88,7 @@ def test_errors_name_the_line(name: str) -> None:
     with pytest.raises(DefinitionsError) as info:
         parse_definitions(BROKEN[name], "kpi_definitions.yaml")
     text = info.value.message + "\n"
-    golden = GOLDEN / f"{name}.txt"
-    if os.environ.get("CFCS_QA_UPDATE_GOLDEN") == "1":
-        golden.parent.mkdir(parents=True, exist_ok=True)
-        golden.write_text(text, encoding="utf-8")
-    assert text == golden.read_text(encoding="utf-8")
+    assert_golden(GOLDEN / f"{name}.txt", text)
     for line in info.value.problems:
         assert line.startswith("kpi_definitions.yaml:")
 

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from cfcs_qa.audit import schema as s
 from cfcs_qa.audit.store import open_store
+from golden_check import GOLDEN, assert_golden
 
 from .conftest import write_extract
 
@@ -249,17 +250,11 @@ def test_include_category_adds_care_leavers(cli, tmp_path, extract_dir):
 
 
 def test_table_output_golden(cli, tmp_path, extract_dir):
-    import os
-
     url = f"sqlite:///{tmp_path / 'g.db'}"
     code, out, err = cli("sample", "--data", str(extract_dir), "--as-of", AS_OF, "--db", url,
                          "--format", "table", "--seed", "2026", "--exclude", "IRO2")
     assert code == 0, err
-    golden = Path(__file__).resolve().parent.parent / "golden" / "sampling" / "sample_table.txt"
-    if os.environ.get("CFCS_QA_UPDATE_GOLDEN") == "1" or not golden.exists():
-        golden.parent.mkdir(parents=True, exist_ok=True)
-        golden.write_text(out, encoding="utf-8")
-    assert out == golden.read_text(encoding="utf-8")
+    assert_golden(GOLDEN / "sampling" / "sample_table.txt", out)
 
 
 def test_output_writes_the_json_owner_only(cli, store_url, extract_dir, tmp_path):

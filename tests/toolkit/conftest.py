@@ -4,7 +4,6 @@ store holding the allocation (the store URLs come from tests/conftest.py), golde
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -14,6 +13,7 @@ import pytest
 
 from cfcs_qa.sampling.standards import Standard, load_standards
 from cfcs_qa.sampling.toolkit_writer import write_toolkit
+from golden_check import assert_golden
 
 GOLDEN = Path(__file__).resolve().parent.parent / "golden" / "toolkit"
 
@@ -47,13 +47,7 @@ def write(tmp_path: Path, standards: list[Standard]) -> Callable[..., tuple[Path
 def check_golden(name: str, data: Any) -> None:
     """Compare ``data`` with tests/golden/toolkit/NAME.json (CFCS_QA_UPDATE_GOLDEN=1 rewrites)."""
     path = GOLDEN / f"{name}.json"
-    text = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-    if os.environ.get("CFCS_QA_UPDATE_GOLDEN") == "1" or not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        if os.environ.get("CFCS_QA_UPDATE_GOLDEN") != "1":
-            pytest.fail(f"golden file {path.name} was missing and has been written: check it")
-    assert text == path.read_text(encoding="utf-8")
+    assert_golden(path, json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
 
 
 def seed_allocation(url: str, alloc: dict[str, Any], checksum: str | None,
