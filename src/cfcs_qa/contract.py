@@ -92,6 +92,11 @@ ROLES = (
     "information_officer",
     "associate_director",
 )
+TIER2_AUDITOR_ROLES = frozenset(
+    {"team_manager", "deputy_manager", "service_manager", "csm", "iro"}
+)
+"""Roles that audit (Tier 2) every month (audit-cycle.md, "Who audits"); anyone flagged
+``auditor`` audits too."""
 CONTACT_OUTCOMES = ("referral", "early_help", "advice", "nfa", "other")
 EH_END_REASONS = ("step_up", "completed", "disengaged", "moved_away", "other")
 S47_OUTCOMES = ("icpc", "cin", "nfa", "other")

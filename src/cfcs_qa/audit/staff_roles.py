@@ -11,27 +11,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ..contract import TIER2_AUDITOR_ROLES as TIER2_AUDITOR_ROLES  # re-exported
 from ..errors import UserError
 
 if TYPE_CHECKING:
     import pandas as pd
 
-TIER2_AUDITOR_ROLES = frozenset(
-    {"team_manager", "deputy_manager", "service_manager", "csm", "iro"}
-)
-"""Roles expected to complete one Tier 2 audit (or, for service managers, a moderation) a month."""
-
-TIER2_MODERATOR_ROLES = frozenset(
-    {
-        "team_manager",
-        "deputy_manager",
-        "service_manager",
-        "csm",
-        "iro",
-        "pdqa_coordinator",
-        "associate_director",
-    }
-)
+TIER2_MODERATOR_ROLES = TIER2_AUDITOR_ROLES | {"pdqa_coordinator", "associate_director"}
 """The framework: 'Moderation by managers, Deputy Managers, SLT & Associate Director'; the
 PDQA co-ordinator 'will also complete a number of ... Audit Moderations'."""
 

@@ -20,12 +20,14 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from ..contract import TIER2_AUDITOR_ROLES
+
 if TYPE_CHECKING:
     import pandas as pd
 
     from ..ingest.model import Extract
 
-AUDITOR_ROLES = ("team_manager", "deputy_manager", "service_manager", "csm", "iro")
+AUDITOR_ROLES = tuple(sorted(TIER2_AUDITOR_ROLES))
 MANAGER_ROLES = ("team_manager", "deputy_manager")
 COORDINATOR_ROLE = "pdqa_coordinator"
 AUDITOR_COLUMNS = ["staff_id", "role", "team", "display_name", "email"]
