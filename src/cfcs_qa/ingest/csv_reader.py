@@ -3,7 +3,8 @@
 pyarrow parses; a numpy scan of the bytes finds where each record starts (newlines inside
 quotes do not end a record, but they do count as lines). When the two disagree (stray quotes
 inside unquoted fields, old Mac line endings) the file is parsed again with Python's csv
-module, which is slower but exact. Files are UTF-8 (with or without BOM) or Windows-1252.
+module, which is slower but exact. Files are UTF-8 (with or without BOM), Windows-1252, or
+UTF-16 (Excel's "Unicode text", some MOSAIC exports), which is turned into UTF-8 first.
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ from ..errors import DataError
 from .raw import Header, RawTable
 
 _BOM = b"\xef\xbb\xbf"
+_UTF16_BOMS = {b"\xff\xfe": "utf-16-le", b"\xfe\xff": "utf-16-be"}
+_SNIFF = 4096
+"""Bytes looked at to recognise UTF-16 written without a BOM."""
 BLOCK_SIZE = 16 << 20
 """pyarrow parses in blocks of this size: large blocks mean fewer chunks to join."""
 
@@ -40,6 +44,10 @@ def read_bytes(path: Path) -> bytes:
         raise DataError(f"Could not read {path}: {exc.strerror or exc}.") from None
     if data.startswith(_BOM):
         data = data[3:]
+    elif data[:2] in _UTF16_BOMS:
+        data = _from_utf16(path, data[2:], _UTF16_BOMS[data[:2]])
+    elif b"\x00" in data and (order := utf16_without_bom(data)) is not None:
+        data = _from_utf16(path, data, order)
     if b"\x00" in data:
         hint = " It looks like an Excel workbook renamed .csv;" if data[:2] == b"PK" else ""
         raise DataError(
@@ -61,6 +69,32 @@ def read_bytes(path: Path) -> bytes:
         raise DataError(
             f"{path} is neither UTF-8 nor Windows-1252 text. Save it again as 'CSV UTF-8' "
             "and run again."
+        ) from None
+
+
+def utf16_without_bom(data: bytes) -> str | None:
+    """``utf-16-le``/``-be`` when the first few KB are unmistakably UTF-16 text with no BOM:
+    nearly every byte on one side of each pair is NUL and almost none on the other (text in
+    Latin scripts). Anything less clear (a workbook, a zip, a database file) is None."""
+    head = np.frombuffer(data[: min(len(data), _SNIFF) & ~1], dtype=np.uint8)
+    if len(head) < 4:
+        return None
+    even = np.count_nonzero(head[0::2] == 0) / (len(head) // 2)
+    odd = np.count_nonzero(head[1::2] == 0) / (len(head) // 2)
+    if odd >= 0.95 and even <= 0.01:
+        return "utf-16-le"
+    if even >= 0.95 and odd <= 0.01:
+        return "utf-16-be"
+    return None
+
+
+def _from_utf16(path: Path, data: bytes, codec: str) -> bytes:
+    try:
+        return data.decode(codec).encode("utf-8")
+    except UnicodeError:
+        raise DataError(
+            f"{path} starts like UTF-16 text but is not valid UTF-16. Save it again as "
+            "'CSV UTF-8 (Comma delimited)' and run again."
         ) from None
 
 
@@ -127,6 +161,12 @@ class CsvFile:
     def _set_header(self, record: bytes, line: int) -> None:
         text = record.decode("utf-8").rstrip("\r")
         cells = next(csv.reader(io.StringIO(text, newline="")), [])
+        if "\t" in text and text.count("\t") >= len(cells):  # more tabs than commas
+            raise DataError(
+                f"{self.path} is tab-separated (as Excel's 'Unicode Text' saves it); cfcs-qa "
+                "reads comma-separated files only. In Excel, use Save As 'CSV UTF-8 (Comma "
+                "delimited)' and run again."
+            )
         self.header = Header(cells=cells, row=line)
 
     # -- reading ----------------------------------------------------------------------
