@@ -15,6 +15,7 @@ from ..calendar import WorkingCalendar, month_end
 from ..config import Settings
 from ..errors import UserError
 from ..ingest.model import Extract
+from ..ingest.sources import WORKBOOK_SUFFIXES
 from .definitions import load_definitions
 from .engine import Evaluator, _published, prepare
 from .evaluate import IN, LEFT_OUT, NOT_YET_DUE, OUT
@@ -92,7 +93,9 @@ def _template(k: KpiDef, state: str) -> str:
 def explain_kpi(extract: Extract, settings: Settings, key: str | int, month: date, *,
                 as_of: date | None = None, kset: KpiSet | None = None) -> dict[str, Any]:
     """``{"number", "id", "title", "month", "status", "value", "numerator", "denominator",
-    "records": [{"id", "child_id", "in_denominator", "in_numerator", "reason", "dates"}]}``."""
+    "records": [{"id", "child_id", "in_denominator", "in_numerator", "reason", "dates"}],
+    "missing_tables", "no_data_reason", "no_data_fix"}`` (the last three say, for a ``no_data``
+    KPI, which tables it lacks and how to supply them; ``[]``/None otherwise)."""
     kset = kset or load_definitions(settings)
     k = kset.find(key)
     if k is None:
@@ -104,10 +107,76 @@ def explain_kpi(extract: Extract, settings: Settings, key: str | int, month: dat
     records: list[dict[str, Any]] = []
     if fig.detail is not None:
         records = _records(k, fig.detail, p.calendar, first.year)
-    return {"number": k.number, "id": k.id, "title": k.title, "month": first.strftime("%Y-%m"),
-            "as_of": p.as_of.isoformat(), "provisional": month_end(first) > p.as_of,
-            "status": fig.status, "value": _published(k, fig.value), "numerator": fig.numerator,
-            "denominator": fig.denominator, "blank_flags": fig.blank_flags, "records": records}
+    doc = {"number": k.number, "id": k.id, "title": k.title, "month": first.strftime("%Y-%m"),
+           "as_of": p.as_of.isoformat(), "provisional": month_end(first) > p.as_of,
+           "status": fig.status, "value": _published(k, fig.value), "numerator": fig.numerator,
+           "denominator": fig.denominator, "blank_flags": fig.blank_flags, "records": records}
+    doc.update(no_data_help(k, extract, first) if fig.status == "no_data" else
+               {"missing_tables": [], "no_data_reason": None, "no_data_fix": None})
+    return doc
+
+
+def missing_tables(k: KpiDef, extract: Extract) -> list[str]:
+    """The tables KPI ``k`` needs that the extract lacks (absent, empty or unusable), in the
+    order the definition lists them."""
+    needed = list(k.requires)
+    if k.rate_denominator is not None:
+        needed.append(k.rate_denominator.table)
+    return [t for t in dict.fromkeys(needed) if not extract.has(t)]
+
+
+def _names(tables: list[str], joiner: str = "and") -> str:
+    return tables[0] if len(tables) == 1 else f"{', '.join(tables[:-1])} {joiner} {tables[-1]}"
+
+
+def no_data_help(k: KpiDef, extract: Extract, month: date) -> dict[str, Any]:
+    """Why KPI ``k`` has no figure and what to do: ``{"missing_tables", "no_data_reason",
+    "no_data_fix"}``. A table is absent (export it, or map the site's file name under
+    ``tables:``), empty (export again), or present but unusable (``validate`` says why)."""
+    missing = missing_tables(k, extract)
+    workbook = extract.source.lower().endswith(WORKBOOK_SUFFIXES)
+    absent: list[str] = []
+    empty: list[str] = []
+    unusable: list[str] = []
+    for t in missing:
+        report = extract.reports.get(t)
+        if report is None or report.source is None:
+            absent.append(t)
+        elif not report.present:
+            empty.append(t)
+        else:
+            unusable.append(t)
+    source = {t: f"{t} ({extract.reports[t].source})" for t in empty + unusable}
+    needs = (f"KPI {k.number} needs the {_names(list(dict.fromkeys(k.requires)))} "
+             f"table{'s' if len(set(k.requires)) > 1 else ''}")
+    reasons, fixes = [], []
+    if absent:
+        reasons.append(f"the extract has no {_names(absent, 'or')} table")
+        place = (f"a sheet named {_names(absent)} in the workbook" if workbook else
+                 f"{_names([f'{t}.csv' for t in absent])} in the data folder")
+        fixes.append(f"Export {_names(absent)} as {place}, or map the site's "
+                     f"{'sheet' if workbook else 'file'} name under `tables:` in cfcs-qa.yaml "
+                     f'(e.g. `tables: {{{absent[0]}: "Your report name'
+                     f'{"" if workbook else ".csv"}"}}`).')
+    if empty:
+        reasons.append(f"{_names([source[t] for t in empty])} "
+                       f"{'is' if len(empty) == 1 else 'are'} empty")
+        fixes.append(f"Export {_names(empty)} again with {'its' if len(empty) == 1 else 'their'} "
+                     "rows.")
+    if unusable:
+        reasons.append(f"{_names([source[t] for t in unusable])} "
+                       f"{'was' if len(unusable) == 1 else 'were'} found but cannot be used")
+        fixes.append(f"Run `cfcs-qa validate` to see why {_names(unusable)} cannot be used "
+                     "(usually a required column is missing: map the site's header under "
+                     "`columns:` in cfcs-qa.yaml).")
+    if not missing and k.rate_denominator is not None:
+        rd = k.rate_denominator
+        reasons.append(f"the {rd.table} table has no {rd.year} up to {month.year}")
+        fixes.append(f"Add the {rd.value} figure for {month.year} (or an earlier year) to the "
+                     f"{rd.table} table.")
+    reason = f"{needs}: {'; '.join(reasons)}." if reasons else f"{needs}."
+    fix = " ".join(fixes + ["Then run again."]) if fixes else None
+    return {"missing_tables": missing, "no_data_reason": reason, "no_data_fix": fix}
 
 
 def _records(k: KpiDef, detail: pd.DataFrame, cal: WorkingCalendar,

@@ -21,7 +21,11 @@ def explain_text(doc: dict[str, Any]) -> str:
                  f"status {doc['status']}, {doc.get('blank_flags', 0)} blank flag(s)")
     records = sorted(doc["records"], key=lambda r: (ORDER.get(r["decision"], 9),
                                                     r["child_id"] or "", r["id"]))
-    if not records:
+    if doc.get("no_data_reason"):
+        lines.append(f"  no data: {doc['no_data_reason']}")
+        if doc.get("no_data_fix"):
+            lines.append(f"  to fix: {doc['no_data_fix']}")
+    elif not records:
         lines.append("  no records")
     for r in records:
         lines.append(f"  {r['decision']:<12} {r['id']:<14} child {r['child_id'] or '-':<10} "
