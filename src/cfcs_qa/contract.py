@@ -25,6 +25,8 @@ from pydantic import BaseModel, ConfigDict
 ColumnType = Literal["key", "text", "date", "bool", "enum", "code", "int"]
 
 ROW = "_row"
+CHILD_CODE = "_c"
+"""Integer code of the row's child_id, shared by every table (``ingest/child_codes.py``)."""
 
 
 class Column(BaseModel):

@@ -176,7 +176,7 @@ def test_optional_columns_absent_are_typed_and_missing(extract) -> None:  # type
     r = extract({"contacts.csv": "contact_id,child_id,received_date\nK1,C1,01/01/2026\n"})
     frame = r.get("contacts")
     assert list(frame.columns) == ["contact_id", "child_id", "received_date", "completed_date",
-                                   "outcome", "_row"]
+                                   "outcome", "_row", "_c"]
     assert frame["completed_date"].dtype == "datetime64[us]"
     assert frame["completed_date"].isna().all()
     assert frame["outcome"].dtype == "str"
@@ -235,7 +235,8 @@ def test_every_table_header_only_gives_typed_empty_frames(extract) -> None:  # t
     expected = {"date": "datetime64[us]", "bool": "boolean", "int": "Int64"}
     for name, table in TABLES.items():
         frame = r.get(name)
-        assert len(frame) == 0 and list(frame.columns) == [*table.column_names, "_row"]
+        coded = ["_c"] if "child_id" in table.column_names else []
+        assert len(frame) == 0 and list(frame.columns) == [*table.column_names, "_row", *coded]
         for column in table.columns:
             assert str(frame[column.name].dtype) == expected.get(column.type, "str"), column
 

@@ -11,13 +11,15 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cfcs_qa.ingest.model import Extract
 from cfcs_qa.kpi.frames import Prepared
 
 BASE = date(2026, 1, 1)
 
 
 def _prepared(days: list[int | None]) -> Prepared:
-    p = Prepared(extract=None, calendar=None, as_of=BASE)
+    p = Prepared(extract=Extract(tables={}, reports={}, findings=[], as_of=BASE),
+                 calendar=None, as_of=BASE)  # type: ignore[arg-type]
     values = [None if d is None else BASE + timedelta(days=d) for d in days]
     p._frames["visits"] = pd.DataFrame({"visit_date": pd.Series(values, dtype="datetime64[ns]")})
     return p

@@ -14,9 +14,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..contract import ROW, TABLES
+from ..contract import CHILD_CODE, ROW, TABLES
 from ..findings import Finding, Level
-from .id_lookup import IdLookup
+from .child_codes import ChildIds
 from .parallel import each
 from .sink import quoted
 
@@ -30,13 +30,12 @@ Found = tuple[Finding, str | None]
 """A finding and the child_id of its row (None when the row has none)."""
 
 
-def cross_checks(frames: dict[str, pd.DataFrame], ids: dict[str, pa.Array]) -> list[Found]:
+def cross_checks(frames: dict[str, pd.DataFrame], ids: dict[str, pa.Array],
+                 child_ids: ChildIds) -> list[Found]:
+    """``child_ids``: the dictionary of the child codes the frames carry
+    (``assign_child_codes``)."""
     out: list[Found] = []
-    children = ids.get("children")
-    if children is not None:
-        orphans, births = _child_checks(frames, children)
-    else:
-        orphans, births = {}, {}
+    orphans, births = _child_checks(frames, child_ids)
     for name in orphans:
         out += orphans[name]
     for name, column, target in REFERENCES:
@@ -44,34 +43,26 @@ def cross_checks(frames: dict[str, pd.DataFrame], ids: dict[str, pa.Array]) -> l
             out += _orphans(name, frames[name], column, ids[target], "orphan-reference", target)
     if "allocations" in frames:
         out += overlapping_allocations(frames["allocations"])
-    if "children" in frames:
-        if children is not None:
-            for name in births:
-                out += births[name]
-        else:
-            out += before_birth(frames)
+    for name in births:
+        out += births[name]
     if "staff" in frames and "allocations" in frames:
         out += unknown_teams(frames["staff"], frames["allocations"])
     return out
 
 
 def _child_checks(
-    frames: dict[str, pd.DataFrame], children: pa.Array
+    frames: dict[str, pd.DataFrame], child_ids: ChildIds
 ) -> tuple[dict[str, list[Found]], dict[str, list[Found]]]:
-    """``orphan-child`` and ``before-birth`` of every table, from one hash join per table of
-    its child_id with the children file's ids (tables side by side: the join releases the
-    GIL). The same findings as ``_orphans`` and ``before_birth``, in half the joins."""
-    lookup = IdLookup(children)
-    born = _birth_by_known_id(frames.get("children"), lookup)
-    names = [n for n, f in frames.items() if n != "children" and "child_id" in f]
+    """``orphan-child`` and ``before-birth`` of every table from the child codes the frames
+    carry (a code past the children file's ids is an orphan; the date of birth is one
+    integer index away)."""
+    born = _birth_by_code(frames.get("children"), len(child_ids))
+    names = [n for n, f in frames.items() if n != "children" and CHILD_CODE in f]
 
     def one(name: str) -> tuple[list[Found], list[Found]]:
         frame = frames[name]
-        values = pa.array(frame["child_id"], type=pa.string())
-        code_np = lookup.positions(values)
-        valid = np.asarray(pc.is_valid(values).to_numpy(zero_copy_only=False), dtype=bool)
-        orphan = valid & (code_np < 0)
-        code_np[code_np < 0] = len(children)
+        codes = frame[CHILD_CODE].to_numpy()
+        orphan = codes >= child_ids.known
         orphans = _emit("orphan-child", "warning", name, frame, orphan, "child_id",
                         frame["child_id"],
                         lambda v, _p: f"child_id {quoted(v)} is not in children")
@@ -79,7 +70,7 @@ def _child_checks(
         if born is None or not starts or not len(frame):
             return orphans, []
         column = starts[0]
-        mask = frame[column].to_numpy() < born.astype(frame[column].dtype)[code_np]
+        mask = frame[column].to_numpy() < born.astype(frame[column].dtype)[codes]
         return orphans, _emit("before-birth", "warning", name, frame, mask, column,
                               frame[column], _before_birth_message(column))
 
@@ -89,20 +80,18 @@ def _child_checks(
     return orphans, births
 
 
-def _birth_by_known_id(children: pd.DataFrame | None, known: IdLookup) -> np.ndarray | None:
-    """Date of birth per id of ``known`` (its first accepted row with one), NaT for the
-    rest and in one extra slot at the end (unknown ids)."""
+def _birth_by_code(children: pd.DataFrame | None, size: int) -> np.ndarray | None:
+    """Date of birth per child code (its first accepted row with one), NaT for the rest and
+    in one extra slot at the end (code -1: a blank id)."""
     if children is None:
         return None
     births = children.dropna(subset=["date_of_birth"]).drop_duplicates("child_id")
     if births.empty:
         return None
     dob = births["date_of_birth"].to_numpy()
-    out = np.full(len(known) + 1, np.datetime64("NaT"), dtype=dob.dtype)
-    found = known.positions(pa.array(births["child_id"], type=pa.string()))
-    found[found < 0] = len(known)
-    out[found] = dob
-    out[len(known)] = np.datetime64("NaT")
+    out = np.full(size + 1, np.datetime64("NaT"), dtype=dob.dtype)
+    out[births[CHILD_CODE].to_numpy()] = dob
+    out[size] = np.datetime64("NaT")
     return out
 
 
@@ -165,30 +154,6 @@ def overlapping_allocations(frame: pd.DataFrame) -> list[Found]:
         lambda v, p: f"allocation starting {v} begins while the allocation on row "
         f"{int(other[p])} is still open",
     )
-
-
-def before_birth(frames: dict[str, pd.DataFrame]) -> list[Found]:
-    """Records dated (by their first start/event date) before the child's date of birth."""
-    children = frames["children"]
-    births = children.dropna(subset=["date_of_birth"]).drop_duplicates("child_id")
-    if births.empty:
-        return []
-    birth_ids = pa.array(births["child_id"], type=pa.string())
-    out: list[Found] = []
-    for name, frame in frames.items():
-        table = TABLES[name]
-        if name == "children" or "child_id" not in frame or not table.start_dates or not len(frame):
-            continue
-        column = table.start_dates[0]
-        # index of each row's child among the births (a hash join; unknown: one past the end)
-        found = pc.index_in(pa.array(frame["child_id"], type=pa.string()), value_set=birth_ids)
-        codes = found.fill_null(len(births)).to_numpy(zero_copy_only=False)
-        born = np.append(births["date_of_birth"].to_numpy(),
-                         np.datetime64("NaT")).astype(frame[column].dtype)
-        mask = frame[column].to_numpy() < born[codes]
-        out += _emit("before-birth", "warning", name, frame, mask, column, frame[column],
-                     _before_birth_message(column))
-    return out
 
 
 def _before_birth_message(column: str) -> Callable[[str | None, int], str]:

@@ -12,6 +12,7 @@ from ..contract import REQUIRED_TABLES, TABLES
 from ..errors import DataError
 from ..findings import Finding
 from . import cache
+from .child_codes import assign_child_codes, children_ids
 from .crosscheck import cross_checks
 from .csv_reader import CsvFile
 from .headers import check_site_maps, plan_columns
@@ -96,7 +97,10 @@ def _load(
     canonical_teams(frames, settings.teams)
     ids = {n: o.ids for n, o in outcomes.items() if o.ids is not None}
     child_of_row = {n: dict(o.finding_children) for n, o in outcomes.items()}
-    for finding, child in cross_checks(frames, ids):
+    known = ids.get("children")
+    child_ids = assign_child_codes(
+        frames, known if known is not None else children_ids(frames.get("children")))
+    for finding, child in cross_checks(frames, ids, child_ids):
         findings.append(finding)
         if child and finding.table and finding.row is not None:
             child_of_row.setdefault(finding.table, {})[finding.row] = child
@@ -104,6 +108,7 @@ def _load(
     return Extract(
         tables=frames, reports=reports, findings=findings, as_of=as_of, synthetic=synthetic,
         source=str(layout.path), child_of_row={k: v for k, v in child_of_row.items() if v},
+        child_ids=child_ids,
     )
 
 

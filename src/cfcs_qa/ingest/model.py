@@ -11,6 +11,8 @@ from ..findings import Finding
 if TYPE_CHECKING:
     import pandas as pd
 
+    from .child_codes import ChildIds
+
 
 @dataclass
 class TableReport:
@@ -46,6 +48,9 @@ class Extract:
     child_of_row: dict[str, dict[int, str]] = field(default_factory=dict)
     """Per table, row -> child_id of the rows that have findings (to place each finding with
     the child's team in the cleansing workbook). Identifiers only, never names."""
+    child_ids: ChildIds | None = None
+    """The dictionary of the ``_c`` child codes every table with a child_id carries (set by
+    the loader; ``None`` for an extract built by hand, which the KPI engine then codes)."""
 
     def has(self, name: str) -> bool:
         return name in self.tables

@@ -7,7 +7,7 @@ working calendar. ``--history N`` evaluates N months over one ``Prepared``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -17,8 +17,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..calendar import WorkingCalendar
-from ..contract import TABLES
-from ..ingest.id_lookup import IdLookup
+from ..contract import CHILD_CODE, TABLES
+from ..ingest.child_codes import assign_child_codes, children_ids
 from ..ingest.model import Extract
 
 CONTINUOUS: dict[str, str] = {
@@ -30,11 +30,7 @@ CONTINUOUS: dict[str, str] = {
 """Derived frame name -> the contract table it is built from."""
 
 ID = "_id"
-CODE = "_c"
-BIG_TABLES = frozenset({"visits", "contacts"})
-"""Left out of the child index: their ids only matter when another table has them too."""
-LAZY_CODES = frozenset({"contacts"})
-"""Child codes computed per month slice, not for the whole table (only --by team needs them)."""
+CODE = CHILD_CODE
 
 
 def frame_base_table(name: str) -> str:
@@ -56,6 +52,10 @@ class Prepared:
     cache: dict[Any, Any] = field(default_factory=dict)
     """Per-run memo for derived helpers (keyed by what they depend on)."""
 
+    def __post_init__(self) -> None:
+        if self.extract.child_ids is None:
+            self.extract = with_child_codes(self.extract)
+
     def has(self, name: str) -> bool:
         return self.extract.has(frame_base_table(name))
 
@@ -71,8 +71,6 @@ class Prepared:
                 table = continuous(table)
             elif name == "placements_merged":
                 table = merge_placements(table)
-            if "child_id" in table.columns and base not in LAZY_CODES:
-                table = table.assign(**{CODE: self.codes(table["child_id"])})
             self._frames[name] = table
         return self._frames[name]
 
@@ -108,46 +106,15 @@ class Prepared:
         return out
 
     def child_codes(self, f: pd.DataFrame) -> np.ndarray:
-        """Child codes of a frame's rows (precomputed for all but the largest tables)."""
-        if CODE in f.columns:
-            return f[CODE].to_numpy()
-        return self.codes(f["child_id"])
-
-    @property
-    def child_index(self) -> pd.Index:
-        """Every child id in ``children`` and in the tables other than the two largest
-        (visits, contacts). Codes into it make child joins integer work; code -1 (an id seen
-        nowhere else) never matches anything, which is exactly right for such an id."""
-        if "child_index" not in self.cache:
-            self.cache["child_index"] = pd.Index(self._child_ids().to_pylist(), dtype=object)
-        idx: pd.Index = self.cache["child_index"]
-        return idx
-
-    def _child_ids(self) -> pa.Array:
-        """``child_index`` as a pyarrow array (first-seen order), for hash joins."""
-        if "child_ids" not in self.cache:
-            chunks: list[pa.Array] = []
-            for t in self.extract.tables:
-                frame = self.extract.get(t)
-                if t in BIG_TABLES or "child_id" not in frame.columns:
-                    continue
-                column = pa.array(frame["child_id"], type=pa.string())
-                chunks += column.chunks if isinstance(column, pa.ChunkedArray) else [column]
-            ids = pc.unique(pa.chunked_array(chunks, type=pa.string()).drop_null())
-            self.cache["child_ids"] = ids
-        out: pa.Array = self.cache["child_ids"]
+        """Child codes of a frame's rows (every table with a child_id carries them)."""
+        out: np.ndarray = f[CODE].to_numpy()
         return out
-
-    def codes(self, child_ids: pd.Series) -> np.ndarray:
-        """Integer codes of ``child_ids`` (-1: unknown), by one ``IdLookup`` per run."""
-        if "child_lookup" not in self.cache:
-            self.cache["child_lookup"] = IdLookup(self._child_ids())
-        lookup: IdLookup = self.cache["child_lookup"]
-        return lookup.positions(child_ids)
 
     @property
     def n_children(self) -> int:
-        return len(self._child_ids())
+        """Size of the code dictionary; arrays by code have one more slot, for code -1."""
+        assert self.extract.child_ids is not None
+        return len(self.extract.child_ids)
 
     def by_child(self, codes: np.ndarray, values: np.ndarray, fill: Any) -> np.ndarray:
         """An array indexed by child code (+1 slot at the end for code -1, holding ``fill``);
@@ -158,11 +125,19 @@ class Prepared:
         if "dob" not in self.cache:
             children = self.extract.get("children")
             self.cache["dob"] = self.by_child(
-                self.codes(children["child_id"]),
+                self.child_codes(children),
                 children["date_of_birth"].to_numpy(dtype="datetime64[ns]"),
                 np.datetime64("NaT", "ns"))
         arr: np.ndarray = self.cache["dob"]
         return arr
+
+
+def with_child_codes(extract: Extract) -> Extract:
+    """An extract built by hand (tests, other callers), with the child codes the loader adds:
+    shallow copies of its frames, so the caller's own are left as they were."""
+    tables = {n: f.copy(deep=False) for n, f in extract.tables.items()}
+    ids = assign_child_codes(tables, children_ids(tables.get("children")))
+    return replace(extract, tables=tables, child_ids=ids)
 
 
 def last_by_code(codes: np.ndarray, values: Any, size: int, fill: Any) -> np.ndarray:
@@ -273,10 +248,7 @@ def month_slice(p: Prepared, name: str, column: str, first: date, last: date) ->
     """Rows of ``name`` whose ``column`` falls in [first, last] (positions memoised per run)."""
     key = ("slice", name, column, first, last)
     if key not in p.cache:
-        rows = p.frame(name).iloc[p.positions(name, column, first, last)]
-        if CODE not in rows.columns and "child_id" in rows.columns:
-            rows = rows.assign(**{CODE: p.codes(rows["child_id"])})
-        p.cache[key] = rows
+        p.cache[key] = p.frame(name).iloc[p.positions(name, column, first, last)]
     out: pd.DataFrame = p.cache[key]
     return out
 
