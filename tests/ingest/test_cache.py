@@ -8,6 +8,7 @@ import stat
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.feather as feather
 
 from cfcs_qa.config import Settings, parse_settings
 from cfcs_qa.ingest import load
@@ -68,7 +69,7 @@ def test_altered_entry_is_never_served(tmp_path: Path) -> None:
     (entry,) = entries(cache)
     frame = first.get("contacts").copy()
     frame.loc[0, "child_id"] = "TAMPERED"
-    frame.to_parquet(entry / "contacts.parquet", index=False)
+    feather.write_feather(frame, entry / "contacts.arrow", compression="uncompressed")
     again = load(data, Settings(), AS_OF, cache_dir=cache)
     assert list(again.get("contacts")["child_id"]) == ["C1", "C9"]
     meta = entry / "meta.json"
@@ -90,3 +91,30 @@ def test_no_cache_dir_writes_nothing(tmp_path: Path, monkeypatch) -> None:  # ty
     monkeypatch.chdir(tmp_path)
     load(data, Settings(), AS_OF)
     assert not (tmp_path / ".cfcs-qa-cache").exists()
+
+
+def test_prefetched_digests_are_used_and_a_changed_file_is_hashed_again(tmp_path: Path) -> None:
+    from cfcs_qa.ingest import cache as cache_module
+    from cfcs_qa.ingest import prefetch
+
+    data, cache = write(tmp_path / "x", FILES), tmp_path / "cache"
+    first = load(data, Settings(), AS_OF, cache_dir=cache)
+    prefetch(data, Settings(), AS_OF, cache_dir=cache)
+    again = load(data, Settings(), AS_OF, cache_dir=cache)
+    assert again.child_ids is not None and first.child_ids is not None
+    assert again.child_ids.ids.equals(first.child_ids.ids)
+    for name, frame in first.tables.items():
+        pd.testing.assert_frame_equal(again.get(name), frame)
+    contacts = data / "contacts.csv"
+    cache_module._hash_all([contacts])  # its digest is now known to this process
+    contacts.write_text(FILES["contacts.csv"] + "K3,C2,03/01/2026,nfa\n")
+    prefetch(data, Settings(), AS_OF, cache_dir=cache)
+    fresh = load(data, Settings(), AS_OF, cache_dir=cache)
+    assert list(fresh.get("contacts")["contact_id"]) == ["K1", "K2", "K3"]
+    assert fresh.get("contacts")["_c"].tolist() == [0, 2, 1]  # C1, C9 (orphan), C2
+
+
+def test_prefetch_of_a_missing_folder_is_silent(tmp_path: Path) -> None:
+    from cfcs_qa.ingest import prefetch
+
+    prefetch(tmp_path / "nowhere", Settings(), AS_OF, cache_dir=tmp_path / "cache")

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 import openpyxl
-import pyarrow.parquet as pq
+import pyarrow.feather as feather
 import pytest
 
 from cfcs_qa.config import Settings
@@ -59,11 +59,11 @@ def test_names_never_reach_any_output(tmp_path: Path, monkeypatch, capsys) -> No
 
     cache = tmp_path / ".cfcs-qa-cache"
     files = [p for p in cache.rglob("*") if p.is_file()]
-    assert any(p.suffix == ".parquet" for p in files)
+    assert any(p.suffix == ".arrow" for p in files)
     for path in files:
         _no_names(path.read_bytes().decode("latin-1"), str(path))
-        if path.suffix == ".parquet":
-            _no_names(str(pq.read_table(path).to_pylist()), str(path))
+        if path.suffix == ".arrow":
+            _no_names(str(feather.read_table(path).to_pylist()), str(path))
 
 
 def test_names_are_not_in_frames_or_findings(tmp_path: Path) -> None:

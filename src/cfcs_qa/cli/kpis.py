@@ -56,17 +56,23 @@ def _settings(config: Path | None) -> Any:
     return load_settings(config or global_config())
 
 
-def _load(settings: Any, data: Path | None, as_of: str | None,
-          no_cache: bool) -> tuple[Any, Any]:
-    from datetime import date
+def _source(settings: Any, data: Path | None, as_of: str | None,
+            no_cache: bool) -> tuple[Any, Any, Path | None]:
+    """Where the extract is, the extract date and the cache folder; starts the cache's hashing
+    in the background, so call it before importing the KPI engine (pandas): the two overlap."""
+    from ..ingest import default_cache_dir, prefetch
 
-    from ..ingest import default_cache_dir, load
-
-    when: date = as_of_date(as_of)
+    when = as_of_date(as_of)
     source = resolve_data(data, settings)
-    extract = load(source.path, settings, when, synthetic=source.synthetic,
-                   cache_dir=None if no_cache else default_cache_dir())
-    return extract, when
+    cache_dir = None if no_cache else default_cache_dir()
+    prefetch(source.path, settings, when, synthetic=source.synthetic, cache_dir=cache_dir)
+    return source, when, cache_dir
+
+
+def _load(settings: Any, source: Any, when: Any, cache_dir: Path | None) -> Any:
+    from ..ingest import load
+
+    return load(source.path, settings, when, synthetic=source.synthetic, cache_dir=cache_dir)
 
 
 def kpis_command(
@@ -92,8 +98,6 @@ def kpis_command(
 ) -> None:
     from datetime import date
 
-    from ..kpi import compute_kpis, load_definitions
-
     chosen = choose(fmt, FORMATS)
     resolve_month(month, as_of_date(as_of))  # a bad --month or --as-of fails before the load
     if period not in ("month", "r12"):
@@ -106,8 +110,11 @@ def kpis_command(
         warn(f"--with-ids adds the ids to JSON only; --format {chosen} leaves them out. Use "
              "--format json, or `cfcs-qa explain N` for the records behind one KPI.")
     settings = _settings(config)
+    source, when, cache_dir = _source(settings, data, as_of, no_cache)
+    from ..kpi import compute_kpis, load_definitions
+
     kset = load_definitions(settings)  # a broken definitions file fails before the data load
-    extract, when = _load(settings, data, as_of, no_cache)
+    extract = _load(settings, source, when, cache_dir)
     year, mon = resolve_month(month, when)
     report = compute_kpis(extract, settings, date(year, mon, 1), as_of=when, period=period,
                           by_team=by == "team", history=history, with_ids=with_ids,
@@ -168,16 +175,17 @@ def explain_command(
 ) -> None:
     from datetime import date
 
-    from ..kpi import explain_kpi, load_definitions
-
     chosen = choose(fmt, EXPLAIN_FORMATS)
     resolve_month(month, as_of_date(as_of))  # a bad --month or --as-of fails before the load
     settings = _settings(config)
+    source, when, cache_dir = _source(settings, data, as_of, no_cache)
+    from ..kpi import explain_kpi, load_definitions
+
     kset = load_definitions(settings)
     if kset.find(kpi) is None:
         raise UserError(f"There is no KPI {kpi!r}. Give a number from 1 to 31 or an id such as "
                         "repeat_referrals (cfcs-qa kpis lists them).")
-    extract, when = _load(settings, data, as_of, no_cache)
+    extract = _load(settings, source, when, cache_dir)
     year, mon = resolve_month(month, when)
     doc = explain_kpi(extract, settings, kpi, date(year, mon, 1), as_of=when, kset=kset)
     doc["synthetic"] = bool(extract.synthetic)

@@ -22,6 +22,7 @@ __all__ = [
     "default_cache_dir",
     "finding_places",
     "load",
+    "prefetch",
     "validation_report",
 ]
 
@@ -38,3 +39,13 @@ def load(
     from .loader import load as _load
 
     return _load(path, settings, as_of, synthetic=synthetic, cache_dir=cache_dir)
+
+
+def prefetch(path: Path, settings: Settings, as_of: date, *, synthetic: bool = False,
+             cache_dir: Path | None = None) -> None:
+    """Begin, in the background, the hashing a cached ``load`` of ``path`` will need. Call it
+    before importing pandas: the hashing then runs beside the imports. Never raises."""
+    if cache_dir is not None:
+        from .cache import prefetch as _prefetch
+
+        _prefetch(Path(path), settings, as_of, synthetic, Path(cache_dir))

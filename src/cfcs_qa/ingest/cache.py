@@ -2,11 +2,17 @@
 
 An entry is a folder named by a key: the SHA-256 of the loader's version, the settings that
 change what is loaded (the site maps), the extract date, the synthetic flag, the data path and
-the content hash of every file read. It holds one Parquet file per table and ``meta.json``
-(reports, findings, child ids of rows with findings: no names, which are never loaded).
+the content hash of every file read. It holds one Arrow IPC file per table (uncompressed, so
+a read is a memory map, not a decode), ``_child_ids.arrow`` (the dictionary of the tables'
+child codes) and ``meta.json`` (reports, findings, child ids of rows with findings: no names,
+which are never loaded).
 ``manifest.json`` records the SHA-256 of every file of the entry, and ``manifest.sha256`` the
 manifest's own hash; an entry whose files do not match is deleted, never served. The cache
 folder is owner-only (0700, files 0600); a folder others can read is not used. No pickle.
+
+Hashing is the largest fixed cost of a cached run, so ``prefetch`` starts it (the extract's
+files, then the entry's) in the background before the command imports pandas; the digests
+are kept per process, for a file whose size, times and inode have not changed since.
 """
 
 from __future__ import annotations
@@ -16,12 +22,13 @@ import datetime as dt
 import functools
 import hashlib
 import json
+import mmap
 import os
 import shutil
 import stat
 import tempfile
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -30,9 +37,9 @@ from ..fileio import private_dir
 from ..findings import Finding
 from .model import Extract, TableReport
 from .report import finding_dict
-from .sources import Layout
+from .sources import Layout, locate
 
-LOADER_VERSION = "2"
+LOADER_VERSION = "3"
 CACHE_ENV = "CFCS_QA_CACHE"
 DEFAULT_CACHE_DIR = ".cfcs-qa-cache"
 KEEP_ENTRIES = 4
@@ -40,6 +47,11 @@ BACKGROUND_ROWS = 1_000_000
 """Extracts with more rows than this are stored by a background thread while the KPIs are
 computed (the process waits for it before exiting); smaller ones are stored at once."""
 _pending: list[threading.Thread] = []
+CHILD_IDS = "_child_ids.arrow"
+HASH_WORKERS = 2
+_digests: dict[tuple[str, int, int, int, int], Future[str]] = {}
+_digests_lock = threading.Lock()
+_hash_pool: ThreadPoolExecutor | None = None
 
 
 def default_cache_dir() -> Path:
@@ -49,8 +61,35 @@ def default_cache_dir() -> Path:
 
 
 def _file_hash(path: Path) -> str:
+    """SHA-256 of the file's bytes through a memory map: one call that releases the GIL for
+    the whole file, so hashing runs beside the main thread's imports."""
     with open(path, "rb") as fh:
-        return hashlib.file_digest(fh, "sha256").hexdigest()
+        if os.fstat(fh.fileno()).st_size == 0:
+            return hashlib.sha256(b"").hexdigest()
+        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as view:
+            return hashlib.sha256(view).hexdigest()
+
+
+def _digest(path: Path) -> Future[str]:
+    """The file's hash, computed once per process while the file is unchanged (same size,
+    modification and change times, inode)."""
+    global _hash_pool
+    info = path.stat()
+    ident = (str(path.resolve()), info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+    with _digests_lock:
+        found = _digests.get(ident)
+        if found is None:
+            if _hash_pool is None:
+                _hash_pool = ThreadPoolExecutor(max_workers=HASH_WORKERS,
+                                                thread_name_prefix="cfcs-qa-hash")
+            found = _digests[ident] = _hash_pool.submit(_file_hash, path)
+    return found
+
+
+def _hash_all(paths: list[Path]) -> list[str]:
+    """Content hashes of several files, two at a time (hashing releases the GIL)."""
+    futures = [_digest(p) for p in paths]
+    return [f.result() for f in futures]
 
 
 @functools.cache
@@ -79,10 +118,24 @@ def key_for(layout: Layout, settings: Settings, as_of: dt.date, synthetic: bool)
     return h.hexdigest()
 
 
-def _hash_all(paths: list[Path]) -> list[str]:
-    """Content hashes of several files, two at a time (hashlib releases the GIL)."""
-    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="cfcs-qa-hash") as pool:
-        return list(pool.map(_file_hash, paths))
+def prefetch(path: Path, settings: Settings, as_of: dt.date, synthetic: bool,
+             root: Path) -> None:
+    """Start hashing the extract's files and, once the key is known, the files of its entry,
+    in a background thread; ``key_for`` and ``fetch`` then find the digests ready. A warm-up
+    only: any error here is met again, and reported, by the real call. (A workbook's own
+    digest is warmed; its key needs the sheet names, which are read with the workbook.)"""
+
+    def work() -> None:
+        with contextlib.suppress(Exception):
+            if not path.is_dir():
+                _digest(path)
+                return
+            layout = locate(path, settings)
+            entry = root / key_for(layout, settings, as_of, synthetic)
+            manifest = json.loads((entry / "manifest.json").read_bytes())
+            _hash_all([entry / name for name in manifest])
+
+    threading.Thread(target=work, name="cfcs-qa-prefetch", daemon=True).start()
 
 
 def _usable(root: Path) -> bool:
@@ -128,22 +181,29 @@ def fetch(root: Path, key: str) -> Extract | None:
     return extract
 
 
-def _read_table(path: Path) -> Any:
-    """A table as ``pd.read_parquet`` gives it, but each column in one piece: the KPI engine
-    takes rows from these frames hundreds of times, and a take over one chunk is several
-    times faster than over the file's many."""
-    import pyarrow.parquet as pq
+def _read_arrow(path: Path) -> Any:
+    """An IPC file as a pyarrow table whose buffers are the memory-mapped file (no copy)."""
+    import pyarrow as pa
 
-    return pq.read_table(path).combine_chunks().to_pandas()
+    with pa.memory_map(str(path)) as source:
+        return pa.ipc.open_file(source).read_all()
+
+
+def _read_table(path: Path) -> Any:
+    return _read_arrow(path).to_pandas()
 
 
 def _read_entry(entry: Path) -> Extract:
 
+    from .child_codes import ChildIds
+
     meta = json.loads((entry / "meta.json").read_text(encoding="utf-8"))
     names = list(meta["tables"])
-    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="cfcs-qa-parquet") as pool:
-        frames = list(pool.map(lambda n: _read_table(entry / f"{n}.parquet"), names))
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="cfcs-qa-read") as pool:
+        frames = list(pool.map(lambda n: _read_table(entry / f"{n}.arrow"), names))
     tables = dict(zip(names, frames, strict=True))
+    child_ids = ChildIds(ids=_read_arrow(entry / CHILD_IDS).column(0).combine_chunks(),
+                         known=int(meta["child_ids_known"]))
     return Extract(
         tables=tables,
         reports={r["table"]: TableReport(**r) for r in meta["reports"]},
@@ -153,11 +213,12 @@ def _read_entry(entry: Path) -> Extract:
         source=meta["source"],
         child_of_row={t: {int(r): c for r, c in rows.items()}
                       for t, rows in meta["child_of_row"].items()},
+        child_ids=child_ids,
     )
 
 
 def store_soon(root: Path, key: str, extract: Extract) -> None:
-    """``store``, in a background (non-daemon) thread for a large extract: writing Parquet
+    """``store``, in a background (non-daemon) thread for a large extract: writing Arrow
     mostly releases the GIL, so on a second core it costs the caller next to nothing. A
     ``fetch`` in this process, and the interpreter's exit, wait for it."""
     rows = sum(len(f) for f in extract.tables.values())
@@ -177,20 +238,25 @@ def _store_quietly(root: Path, key: str, extract: Extract) -> None:
         return
 
 
+def _write_arrow(target: Path, table: Any) -> None:
+    import pyarrow as pa
+
+    with pa.OSFile(str(target), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
+        writer.write_table(table)
+
+
 def _write_table(target: Path, frame: Any) -> None:
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
-    # nthreads=1: no executor (one would refuse work once the interpreter begins to exit)
-    table = pa.Table.from_pandas(frame, preserve_index=False, nthreads=1)
-    # lz4, plain encoding, no statistics (nothing filters on them): written and read about
-    # twice as fast as the defaults
-    pq.write_table(table, target, compression="lz4", use_dictionary=False,
-                   write_statistics=False)
+    # nthreads=1: no executor (one would refuse work once the interpreter begins to exit);
+    # one chunk per column: the KPI engine takes rows from these frames hundreds of times,
+    # and a take over one chunk is several times faster than over many
+    table = pa.Table.from_pandas(frame, preserve_index=False, nthreads=1).combine_chunks()
+    _write_arrow(target, table)
 
 
 def _write_tables(folder: Path, extract: Extract) -> None:
-    """Every table as Parquet, by two plain threads taking the largest tables first (plain
+    """Every table as Arrow IPC, by two plain threads taking the largest tables first (plain
     threads: an executor refuses work once the interpreter begins to exit, and a background
     store may still be running then)."""
     todo = sorted(extract.tables, key=lambda n: len(extract.tables[n]))
@@ -204,11 +270,11 @@ def _write_tables(folder: Path, extract: Extract) -> None:
                     return
                 name = todo.pop()
             try:
-                _write_table(folder / f"{name}.parquet", extract.tables[name])
+                _write_table(folder / f"{name}.arrow", extract.tables[name])
             except OSError as exc:
                 failed.append(exc)
 
-    helper = threading.Thread(target=work, name="cfcs-qa-parquet")
+    helper = threading.Thread(target=work, name="cfcs-qa-arrow")
     helper.start()
     work()
     helper.join()
@@ -223,14 +289,20 @@ def store(root: Path, key: str, extract: Extract) -> None:
     entry = root / key
     tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=root))
     try:
+        import pyarrow as pa
+
+        if extract.child_ids is None:
+            return
         manifest: dict[str, str] = {}
         _write_tables(tmp, extract)
         for name in extract.tables:
-            manifest[f"{name}.parquet"] = ""
+            manifest[f"{name}.arrow"] = ""
+        _write_arrow(tmp / CHILD_IDS, pa.table({"child_id": extract.child_ids.ids}))
+        manifest[CHILD_IDS] = ""
         meta = _meta(extract)
         (tmp / "meta.json").write_text(json.dumps(meta, sort_keys=True), encoding="utf-8")
         manifest["meta.json"] = ""
-        for name in manifest:
+        for name in manifest:  # not by the pool: a background store may outlive it
             os.chmod(tmp / name, 0o600)
             manifest[name] = _file_hash(tmp / name)
         manifest_bytes = json.dumps(manifest, sort_keys=True).encode()
@@ -258,6 +330,7 @@ def _meta(extract: Extract) -> dict[str, Any]:
         "source": extract.source,
         "child_of_row": {t: {str(r): c for r, c in rows.items()}
                          for t, rows in extract.child_of_row.items()},
+        "child_ids_known": extract.child_ids.known if extract.child_ids else 0,
     }
 
 
