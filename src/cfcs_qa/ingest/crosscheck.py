@@ -131,29 +131,59 @@ def _orphans(
 
 def overlapping_allocations(frame: pd.DataFrame) -> list[Found]:
     """Two allocations of one child open on the same day. A same-day handover (one ends the
-    day the next starts) is not an overlap. Reported on the later-starting allocation."""
+    day the next starts) is not an overlap. Reported on the later-starting allocation, naming
+    the allocation that is still open (the one, among the child's earlier allocations, that
+    ends last).
+
+    Integer work: rows sorted by child code, start and row; the running latest end within a
+    child is one ``maximum.accumulate`` over ``child rank * span + end day``."""
     if len(frame) < 2:
         return []
-    order = frame.sort_values(["child_id", "start_date", ROW], kind="stable")
-    child = order["child_id"]
-    end = order["end_date"].fillna(np.datetime64("9999-12-31", "us"))
-    running = end.groupby(child, sort=False).cummax()
-    open_until = running.groupby(child, sort=False).shift(1)
-    holder = order[ROW].where(end == running).groupby(child, sort=False).ffill()
-    holder_before = holder.groupby(child, sort=False).shift(1)
-    overlap = (order["start_date"] < open_until).to_numpy(dtype=bool, na_value=False)
+    child = frame[CHILD_CODE].to_numpy().astype(np.int64)
+    start = _days(frame["start_date"])
+    end = _days(frame["end_date"])
+    end = np.where(end == _NAT_DAYS, _OPEN_DAY, end)
+    rows = frame[ROW].to_numpy()
+    order = np.lexsort((rows, start, child))
+    child, start, end = child[order], start[order], end[order]
+    same = np.zeros(len(order), dtype=bool)
+    same[1:] = child[1:] == child[:-1]
+    group = np.cumsum(~same)
+    offset = group * _SPAN
+    running = np.maximum.accumulate(offset + end) - offset
+    open_until = np.empty_like(running)
+    open_until[0] = _NAT_DAYS
+    open_until[1:] = running[:-1]
+    overlap = same & (start < open_until)
     if not overlap.any():
         return []
-    index = order.index.to_numpy()[overlap]
+    holder = np.maximum.accumulate(np.where(end == running, np.arange(len(order)), 0))
+    before = np.empty_like(holder)
+    before[0] = 0
+    before[1:] = holder[:-1]
+    index = order[overlap]
     mask = np.zeros(len(frame), dtype=bool)
     mask[index] = True
-    other = dict(zip(index.tolist(), holder_before.to_numpy()[overlap].tolist(), strict=True))
+    other = dict(zip(index.tolist(), rows[order[before[overlap]]].tolist(), strict=True))
     return _emit(
         "overlapping-allocation", "warning", "allocations", frame, mask, "start_date",
         frame["start_date"],
         lambda v, p: f"allocation starting {v} begins while the allocation on row "
         f"{int(other[p])} is still open",
     )
+
+
+_NAT_DAYS = np.iinfo(np.int64).min
+_OPEN_DAY = 1 << 22
+"""A blank end: later than any real day (days since 1970 stay far below 2**22)."""
+_SPAN = 1 << 24
+
+
+def _days(dates: pd.Series) -> np.ndarray:
+    """Whole days since 1970 as int64; a blank date is ``_NAT_DAYS``."""
+    values = dates.to_numpy(dtype="datetime64[D]")
+    out: np.ndarray = values.view("int64").copy()
+    return out
 
 
 def _before_birth_message(column: str) -> Callable[[str | None, int], str]:

@@ -42,4 +42,5 @@ def canonical_teams(frames: dict[str, pd.DataFrame], site_map: dict[str, str]) -
             continue
         uniques = frame["team"].dropna().unique()
         lookup = {u: canonical(u) for u in uniques}
-        frame["team"] = frame["team"].map(lookup).astype("str")
+        if any(u != c for u, c in lookup.items()):  # most extracts are spelled one way already
+            frame["team"] = frame["team"].map(lookup).astype("str")
