@@ -12,7 +12,7 @@ from cfcs_qa.ingest.fast_dates import _read_regex, read_dates
 from cfcs_qa.ingest.parsers import parse_date
 
 PIECES = st.sampled_from(["", "0", "1", "2", "9", "12", "13", "29", "30", "31", "02", "00",
-                          "1899", "1900", "2024", "2026", "0999", "23", "24", "59", "60", "٣"])
+                          "1899", "1900", "2000", "2024", "2026", "2100", "0999", "23", "24", "59", "60", "٣"])
 SEPS = st.sampled_from(["/", "-", " ", "T", ":", ".", ""])
 
 
@@ -84,3 +84,23 @@ def test_fixed_layouts_known_values() -> None:
     days, ok = read_dates(pa.array(texts, type=pa.string()))
     assert ok.tolist() == [False, True, False, False, False, False, True, False, False, False]
     assert str(days[1]) == "2024-02-29" and str(days[6]) == "2026-10-31"
+
+
+def test_every_day_from_1900_to_2199_and_no_other() -> None:
+    from datetime import date, timedelta
+
+    from cfcs_qa.ingest.fast_dates import _days_of
+
+    days = [date(1900, 1, 1) + timedelta(days=i) for i in range((date(2200, 1, 1)
+                                                                  - date(1900, 1, 1)).days)]
+    y, m, d = (np.array([getattr(x, f) for x in days]) for f in ("year", "month", "day"))
+    zero = np.zeros(len(days), dtype=np.int64)
+    value, good = _days_of(y, m, d, zero, zero, zero)
+    assert good.all() and (value == np.array(days, dtype="datetime64[D]")).all()
+    # 29 February only in leap years; day 0, day 32, month 13, year 1899 never
+    y = np.array([1900, 2000, 2100, 2024, 2026, 2026, 2026, 2026, 1899])
+    m = np.array([2, 2, 2, 2, 4, 1, 1, 13, 12])
+    d = np.array([29, 29, 29, 29, 31, 0, 32, 1, 31])
+    zero = np.zeros(len(y), dtype=np.int64)
+    assert _days_of(y, m, d, zero, zero, zero)[1].tolist() == [
+        False, True, False, True, False, False, False, False, False]
