@@ -15,6 +15,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..civil import days_from_civil, month_days
+
 _TIME = r"(?:[ T](?P<H>[0-9]{1,2}):(?P<M>[0-9]{2})(?::(?P<S>[0-9]{2})(?:\.[0-9]+)?)?)?$"
 _ISO = r"^(?P<y>[0-9]{4})-(?P<m>[0-9]{1,2})-(?P<d>[0-9]{1,2})" + _TIME
 _UK = r"^(?P<d>[0-9]{1,2})/(?P<m>[0-9]{1,2})/(?P<y>[0-9]{4})" + _TIME
@@ -28,31 +30,18 @@ def _ints(parts: pa.StructArray, name: str) -> np.ndarray:
     return np.asarray(pc.cast(filled, pa.int64()).to_numpy(zero_copy_only=False))
 
 
-_MONTH_DAYS = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
-
-
 def _days_of(year: np.ndarray, month: np.ndarray, day: np.ndarray, hour: np.ndarray,
              minute: np.ndarray, second: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(days, good): good where the fields make a real day (year from 1900) and time.
-
-    Integer arithmetic only (a million date-times in a few milliseconds): the month's length
-    from a table plus the Gregorian leap rule, and the day number from the civil-calendar
-    formula that counts years from March (so February's length never matters)."""
+    Integer arithmetic only (``civil``): a million date-times in a few milliseconds."""
     good = (
         (month >= 1) & (month <= 12) & (year >= 1900) & (day >= 1)
         & (hour <= 23) & (minute <= 59) & (second <= 59)
     )
     m = np.where(good, month, 1)
     y = np.where(good, year, 1970)
-    leap = (y % 4 == 0) & ((y % 100 != 0) | (y % 400 == 0))
-    good &= day <= _MONTH_DAYS[m - 1] + ((m == 2) & leap)
-    d = np.where(good, day, 1)
-    y = y - (m <= 2)
-    era = y // 400
-    year_of_era = y - era * 400
-    day_of_year = (153 * ((m + 9) % 12) + 2) // 5 + d - 1
-    day_of_era = year_of_era * 365 + year_of_era // 4 - year_of_era // 100 + day_of_year
-    value = (era * 146097 + day_of_era - 719468).astype("datetime64[D]")
+    good &= day <= month_days(y, m)
+    value = days_from_civil(y, m, np.where(good, day, 1)).astype("datetime64[D]")
     return value, good
 
 

@@ -9,6 +9,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..civil import civil_from_days, days_from_civil, month_days
+
 NS = "datetime64[ns]"
 
 
@@ -26,13 +28,11 @@ def add_months_many(values: Any, months: Any) -> np.ndarray:
     m = np.asarray(months, dtype="float64")
     bad = nat | np.isnan(m) if m.shape else nat | bool(np.isnan(m))
     m_int = np.nan_to_num(m).astype("int64")
-    safe = np.where(nat, np.datetime64("2000-01-01"), d)
-    month0 = safe.astype("datetime64[M]")
-    day = (safe - month0.astype("datetime64[D]")).astype("int64")  # 0-based
-    target = month0 + m_int
-    dim = ((target + 1).astype("datetime64[D]") - target.astype("datetime64[D]")).astype("int64")
-    out = target.astype("datetime64[D]") + np.minimum(day, dim - 1)
-    out = out.astype(NS)
+    y, mon, day = civil_from_days(np.where(nat, 0, d.view("int64")))
+    target = y * 12 + (mon - 1) + m_int
+    ty, tm = target // 12, target % 12 + 1
+    out = days_from_civil(ty, tm, np.minimum(day, month_days(ty, tm))).astype(
+        "datetime64[D]").astype(NS)
     out[np.broadcast_to(bad, out.shape)] = np.datetime64("NaT")
     return out
 
@@ -42,11 +42,7 @@ def add_days_many(values: Any, days: int) -> np.ndarray:
 
 
 def _ymd(d: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    days = d.astype("datetime64[D]")
-    y = days.astype("datetime64[Y]").astype("int64") + 1970
-    m = days.astype("datetime64[M]").astype("int64") % 12 + 1
-    dd = (days - days.astype("datetime64[M]").astype("datetime64[D]")).astype("int64") + 1
-    return y, m, dd
+    return civil_from_days(d.astype("datetime64[D]").view("int64"))
 
 
 def age_many(births: Any, on: Any) -> np.ndarray:
