@@ -82,36 +82,46 @@ def _lower(s: pd.Series) -> pd.Series:
     return s
 
 
-def mask(f: pd.DataFrame, filt: Filter, w: Window) -> pd.Series:
-    """Boolean Series (no NA) for one filter."""
+def mask(f: pd.DataFrame, filt: Filter, w: Window) -> np.ndarray:
+    """Boolean array (no NA) for one filter."""
     m = _mask(f, filt, w)
     if filt.or_null:
-        m = m | f[filt.field].isna()
+        m = m | f[filt.field].isna().to_numpy()
     return m
 
 
-def _mask(f: pd.DataFrame, filt: Filter, w: Window) -> pd.Series:
+_BOOL_OPS = ("is_true", "is_false", "not_true", "not_false")
+_COMPARE = {"eq": np.equal, "ne": np.not_equal, "lt": np.less, "le": np.less_equal,
+            "gt": np.greater, "ge": np.greater_equal}
+
+
+def _mask(f: pd.DataFrame, filt: Filter, w: Window) -> np.ndarray:
     col = f[filt.field]
     op = filt.op
     if op == "is_null":
-        return col.isna()
+        return col.isna().to_numpy()
     if op == "not_null":
-        return col.notna()
-    if op in ("is_true", "is_false", "not_true", "not_false"):
+        return col.notna().to_numpy()
+    if op in _BOOL_OPS:
         b = col.astype("boolean")
-        if op == "is_true":
-            return b.fillna(False).astype(bool)
-        if op == "is_false":
-            return (~b).fillna(False).astype(bool)
-        if op == "not_true":
-            return (~b.fillna(False)).astype(bool)
-        return b.fillna(True).astype(bool)
+        true = b.to_numpy(dtype=bool, na_value=False)
+        false = (~b).to_numpy(dtype=bool, na_value=False)
+        return {"is_true": true, "is_false": false, "not_true": ~true, "not_false": ~false}[op]
     if op in ("in", "not_in"):
         values = [str(v).lower() if isinstance(v, str) else v for v in filt.value]
-        hit = _lower(col).isin(values)
-        hit = hit.fillna(False).astype(bool)
-        return hit if op == "in" else (~hit & col.notna())
+        hit = _lower(col).isin(values).to_numpy(dtype=bool, na_value=False)
+        return hit if op == "in" else (~hit & col.notna().to_numpy())
     other = _operand(f, filt.value, w)
+    valid = col.notna().to_numpy()
+    if isinstance(other, pd.Series):
+        valid = valid & other.notna().to_numpy()
+    if col.dtype.kind == "M" and (isinstance(other, pd.Timestamp) or (
+            isinstance(other, pd.Series) and other.dtype.kind == "M")):
+        # dates: plain datetime64 comparisons (NaT compares False, and is masked anyway)
+        left = col.to_numpy(dtype="datetime64[ns]")
+        right = (other.to_numpy(dtype="datetime64[ns]") if isinstance(other, pd.Series)
+                 else np.datetime64(other.to_datetime64(), "ns"))
+        return np.asarray(_COMPARE[op](left, right)) & valid
     if isinstance(other, str):
         other = other.lower()
         col = _lower(col)
@@ -123,14 +133,11 @@ def _mask(f: pd.DataFrame, filt: Filter, w: Window) -> pd.Series:
         "gt": lambda: col > other,
         "ge": lambda: col >= other,
     }[op]()
-    valid = col.notna()
-    if isinstance(other, pd.Series):
-        valid &= other.notna()
-    return (pd.Series(result, index=f.index).fillna(False).astype(bool) & valid).astype(bool)
+    return pd.Series(result, index=f.index).to_numpy(dtype=bool, na_value=False) & valid
 
 
 def all_of(f: pd.DataFrame, filters: list[Filter], w: Window) -> pd.Series:
-    out = pd.Series(np.ones(len(f), dtype=bool), index=f.index)
+    out = np.ones(len(f), dtype=bool)
     for filt in filters:
         out &= mask(f, filt, w)
-    return out
+    return pd.Series(out, index=f.index)
