@@ -52,3 +52,15 @@ def test_known_rows() -> None:
     assert p.positions("visits", "visit_date", BASE, date(2026, 1, 31)).tolist() == [1, 3, 5]
     assert p.positions("visits", "visit_date", date(2026, 2, 1),
                        date(2026, 2, 28)).tolist() == [0, 4]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.integers(-40000, 40000)), max_size=60),
+       st.booleans())
+def test_stable_order_is_numpys_stable_argsort(days: list[int | None], with_time: bool) -> None:
+    from cfcs_qa.kpi.frames import stable_order
+
+    ns = np.array([np.iinfo(np.int64).min if d is None else d * 86_400 * 10**9
+                   + (3_600 * 10**9 if with_time and d % 3 == 0 else 0) for d in days],
+                  dtype=np.int64)
+    assert stable_order(ns).tolist() == np.argsort(ns, kind="stable").tolist()

@@ -17,7 +17,7 @@ import pandas as pd
 
 from .dates import NS, add_days_many, add_months_many, age_many, birthday_many
 from .filters import Window, is_ref, resolve_ref
-from .frames import Prepared
+from .frames import Prepared, stable_order
 
 
 @dataclass
@@ -143,7 +143,7 @@ def _asof(p: Prepared, f: pd.DataFrame, left_on: pd.Series, right: pd.DataFrame,
         np.full(len(f), None, dtype=object)
     left = pd.DataFrame({"_c": p.child_codes(f), "_on": left_on.to_numpy(dtype=NS),
                          "_i": np.arange(len(f))})
-    left = left[left["_on"].notna() & (left["_c"] >= 0)].sort_values("_on", kind="stable")
+    left = _by_date(left[left["_on"].notna() & (left["_c"] >= 0)])
     # The right side is a whole table, the same for every month: coded and sorted once per
     # run. ``right_on`` and ``value`` are columns of ``right`` (by name); the memo holds
     # ``right`` itself, so its id cannot be reused while the entry lives.
@@ -153,7 +153,7 @@ def _asof(p: Prepared, f: pd.DataFrame, left_on: pd.Series, right: pd.DataFrame,
         r = pd.DataFrame({"_c": p.child_codes(right),
                           "_on": right_on.to_numpy(dtype=NS),
                           "_v": (right_on if value is None else value).to_numpy()})
-        r = r[r["_on"].notna() & (r["_c"] >= 0)].sort_values("_on", kind="stable")
+        r = _by_date(r[r["_on"].notna() & (r["_c"] >= 0)])
         held = p.cache[memo] = (right, r)
     r = held[1]
     if left.empty or r.empty:
@@ -162,6 +162,11 @@ def _asof(p: Prepared, f: pd.DataFrame, left_on: pd.Series, right: pd.DataFrame,
     got = m["_v"].notna()
     out[m.loc[got, "_i"].to_numpy()] = m.loc[got, "_v"].to_numpy()
     return out
+
+
+def _by_date(f: pd.DataFrame) -> pd.DataFrame:
+    """``f.sort_values("_on", kind="stable")``, by the faster ``stable_order``."""
+    return f.iloc[stable_order(f["_on"].to_numpy(dtype=NS).view("int64"))]
 
 
 @register("previous_record", {"date": "field", "tiebreak": "field", "column": "field"})

@@ -100,7 +100,7 @@ class Prepared:
             if len(values) < 2 or bool(np.all(values[1:] >= values[:-1])):
                 self._sorted[key] = (values, None)
             else:
-                order = np.argsort(values, kind="stable")
+                order = stable_order(values)
                 self._sorted[key] = (values[order], order)
         out: tuple[np.ndarray, np.ndarray | None] = self._sorted[key]
         return out
@@ -130,6 +130,27 @@ class Prepared:
                 np.datetime64("NaT", "ns"))
         arr: np.ndarray = self.cache["dob"]
         return arr
+
+
+_DAY_NS = 86_400 * 10**9
+_NAT = np.iinfo(np.int64).min
+
+
+def stable_order(values: np.ndarray) -> np.ndarray:
+    """``np.argsort(values, kind="stable")`` of int64 nanosecond dates (NaT, the smallest
+    int64, first). Whole days spanning under 179 years, as almost every date column is, are
+    sorted as 16-bit day offsets, which numpy sorts by radix: several times faster."""
+    valid = values != _NAT
+    present = values[valid]
+    if len(present) and not (present % _DAY_NS).any():
+        days = present // _DAY_NS
+        low = int(days.min())
+        if int(days.max()) - low < np.iinfo(np.uint16).max:
+            key = np.zeros(len(values), dtype=np.uint16)
+            key[valid] = days - low + 1
+            order: np.ndarray = np.argsort(key, kind="stable")
+            return order
+    return np.argsort(values, kind="stable")
 
 
 def with_child_codes(extract: Extract) -> Extract:
