@@ -112,16 +112,21 @@ def _mask(f: pd.DataFrame, filt: Filter, w: Window) -> np.ndarray:
         hit = _lower(col).isin(values).to_numpy(dtype=bool, na_value=False)
         return hit if op == "in" else (~hit & col.notna().to_numpy())
     other = _operand(f, filt.value, w)
+    if col.dtype.kind == "M" and (isinstance(other, pd.Timestamp) or (
+            isinstance(other, pd.Series) and other.dtype.kind == "M")):
+        # dates: plain datetime64 comparisons in the column's own unit (no converted copy of
+        # the column); blanks are masked out
+        left = col.to_numpy()
+        if isinstance(other, pd.Series):
+            right = other.to_numpy()
+            valid = ~np.isnat(left) & ~np.isnat(right)
+        else:
+            right = np.datetime64(other.to_datetime64()).astype(left.dtype)
+            valid = ~np.isnat(left)
+        return np.asarray(_COMPARE[op](left, right)) & valid
     valid = col.notna().to_numpy()
     if isinstance(other, pd.Series):
         valid = valid & other.notna().to_numpy()
-    if col.dtype.kind == "M" and (isinstance(other, pd.Timestamp) or (
-            isinstance(other, pd.Series) and other.dtype.kind == "M")):
-        # dates: plain datetime64 comparisons (NaT compares False, and is masked anyway)
-        left = col.to_numpy(dtype="datetime64[ns]")
-        right = (other.to_numpy(dtype="datetime64[ns]") if isinstance(other, pd.Series)
-                 else np.datetime64(other.to_datetime64(), "ns"))
-        return np.asarray(_COMPARE[op](left, right)) & valid
     if isinstance(other, str):
         other = other.lower()
         col = _lower(col)
