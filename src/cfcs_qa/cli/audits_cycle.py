@@ -8,14 +8,24 @@ from typing import Annotated, Any
 
 import typer
 
-from .common import AsOfOpt, ConfigOpt, DataOpt, DbOpt, OutputOpt, as_of_date, choose, emit, warn
+from .common import (
+    AsOfOpt,
+    ConfigOpt,
+    DataOpt,
+    DbOpt,
+    OutputOpt,
+    as_of_date,
+    choose,
+    emit,
+    settings_for,
+    warn,
+)
 from .review_support import (
     AllocationArg,
     FormatOpt,
     ReviewRun,
     open_review_store,
     render,
-    settings_for,
 )
 
 STATUS_FORMATS = ("table", "json", "csv", "xlsx")

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from .common import AsOfOpt, ConfigOpt, DbOpt, OutputOpt, as_of_date, choose, emit
+from .common import AsOfOpt, ConfigOpt, DbOpt, OutputOpt, as_of_date, choose, emit, settings_for
 
 FORMATS = ("table", "json")
 
@@ -44,12 +44,10 @@ def import_command(
 ) -> None:
     from ..audit.importing import import_toolkits
     from ..audit.store import open_store
-    from ..config import load_settings
     from .common import resolve_db
-    from .main import global_config
 
     chosen = choose(fmt, FORMATS)
-    settings = load_settings(config or global_config())
+    settings = settings_for(config)
     day = as_of_date(as_of)
     with open_store(resolve_db(db, settings), create=False) as store:
         outcomes = [o.as_dict() for o in import_toolkits(store, expand_folders(files),

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from .common import AsOfOpt, ConfigOpt, OutputOpt, as_of_date, choose, emit
+from .common import AsOfOpt, ConfigOpt, OutputOpt, as_of_date, choose, emit, settings_for
 
 FORMATS = ("table", "json", "ics")
 
@@ -36,12 +36,10 @@ def calendar_command(
 
     from ..audit.cycle_dates import calendar_for, cycle_dates, next_cycle_month
     from ..audit.ics import cycle_ics
-    from ..config import load_settings
     from .common import parse_month
-    from .main import global_config
 
     chosen = choose(fmt, FORMATS)
-    settings = load_settings(config or global_config())
+    settings = settings_for(config)
     cal = calendar_for(settings)
     year, mon = parse_month(month) if month else next_cycle_month(cal, as_of_date(as_of))
     dates = cycle_dates(cal, year, mon, settings.audit)

@@ -113,6 +113,15 @@ def resolve_data(data: Path | None, settings: Any) -> DataSource:
     return DataSource(sample_data_dir(), synthetic=True)
 
 
+def settings_for(config: Path | None) -> Any:
+    """The site's settings: the command's --config, else the global one, else
+    ./cfcs-qa.yaml, else the defaults."""
+    from ..config import load_settings
+    from .main import global_config
+
+    return load_settings(config or global_config())
+
+
 def resolve_db(db: str | None, settings: Any) -> str:
     if db:
         return db

@@ -22,6 +22,7 @@ from .common import (
     emit,
     resolve_data,
     resolve_month,
+    settings_for,
     warn,
 )
 
@@ -47,13 +48,6 @@ def register(app: typer.Typer) -> None:
         "numerator, not yet due or left out, with its dates and the rule that decided it. "
         "Example: cfcs-qa explain 7 --month 2026-10",
     )(explain_command)
-
-
-def _settings(config: Path | None) -> Any:
-    from ..config import load_settings
-    from .main import global_config
-
-    return load_settings(config or global_config())
 
 
 def _source(settings: Any, data: Path | None, as_of: str | None,
@@ -109,7 +103,7 @@ def kpis_command(
     if with_ids and chosen != "json":
         warn(f"--with-ids adds the ids to JSON only; --format {chosen} leaves them out. Use "
              "--format json, or `cfcs-qa explain N` for the records behind one KPI.")
-    settings = _settings(config)
+    settings = settings_for(config)
     source, when, cache_dir = _source(settings, data, as_of, no_cache)
     from ..kpi import compute_kpis, load_definitions
 
@@ -177,7 +171,7 @@ def explain_command(
 
     chosen = choose(fmt, EXPLAIN_FORMATS)
     resolve_month(month, as_of_date(as_of))  # a bad --month or --as-of fails before the load
-    settings = _settings(config)
+    settings = settings_for(config)
     source, when, cache_dir = _source(settings, data, as_of, no_cache)
     from ..kpi import explain_kpi, load_definitions
 

@@ -12,7 +12,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ..errors import UserError
-from .common import as_of_date, choose, emit, parse_date, parse_month, resolve_db
+from .common import (
+    as_of_date,
+    choose,
+    emit,
+    parse_date,
+    parse_month,
+    resolve_db,
+    settings_for,
+)
 
 if TYPE_CHECKING:
     from ..audit.store import Store
@@ -33,13 +41,6 @@ MonthOpt = Annotated[str | None, typer.Option("--month", help="YYYY-MM (default:
 AllocationArg = Annotated[str, typer.Argument(help="Allocation id, e.g. 2026-11-003.")]
 NO_STAFF = ("The extract has no usable staff table, so roles cannot be checked. Point --data "
             "(or the config's 'data') at an extract with its staff table.")
-
-
-def settings_for(config: Path | None) -> Any:
-    from ..config import load_settings
-    from .main import global_config
-
-    return load_settings(config or global_config())
 
 
 def open_review_store(db: str | None, settings: Any) -> Store:

@@ -9,7 +9,17 @@ from typing import Annotated, Any
 
 import typer
 
-from .common import AsOfOpt, ConfigOpt, DataOpt, DbOpt, OutputOpt, as_of_date, choose, emit
+from .common import (
+    AsOfOpt,
+    ConfigOpt,
+    DataOpt,
+    DbOpt,
+    OutputOpt,
+    as_of_date,
+    choose,
+    emit,
+    settings_for,
+)
 
 FORMATS = ("table", "json")
 
@@ -56,13 +66,11 @@ def sample_command(
 ) -> None:
     from ..audit.cycle_dates import calendar_for, next_cycle_month
     from ..audit.store import current_actor, open_store
-    from ..config import load_settings
     from ..sampling.run import SampleOptions, check_options, run_sample, show_sample
     from .common import parse_month, resolve_data, resolve_db
-    from .main import global_config
 
     chosen = choose(fmt, FORMATS)
-    settings = load_settings(config or global_config())
+    settings = settings_for(config)
     if include_category:
         extra = sorted(set(settings.audit.extra_categories) | set(include_category))
         settings = settings.model_copy(update={

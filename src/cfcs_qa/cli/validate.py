@@ -15,7 +15,17 @@ from typing import Annotated, Any
 import typer
 
 from ..errors import UserError
-from .common import AsOfOpt, ConfigOpt, DataOpt, OutputOpt, as_of_date, choose, emit, warn
+from .common import (
+    AsOfOpt,
+    ConfigOpt,
+    DataOpt,
+    OutputOpt,
+    as_of_date,
+    choose,
+    emit,
+    settings_for,
+    warn,
+)
 
 FORMATS = ("table", "json", "xlsx")
 SHOWN_FINDINGS = 200
@@ -54,16 +64,14 @@ def validate_command(
     strict: StrictOpt = False,
     no_cache: NoCacheOpt = False,
 ) -> None:
-    from ..config import load_settings
     from ..ingest import default_cache_dir, load, validation_report
     from .common import resolve_data
-    from .main import global_config
 
     chosen = choose(fmt, FORMATS)
     if chosen == "xlsx" and output is None:
         raise UserError("--format xlsx writes a workbook: give --output FILE.xlsx as well.")
     when = as_of_date(as_of)
-    settings = load_settings(config or global_config())
+    settings = settings_for(config)
     source = resolve_data(data, settings)
     extract = load(source.path, settings, when, synthetic=source.synthetic,
                    cache_dir=None if no_cache else default_cache_dir())
