@@ -284,15 +284,13 @@ def _write_tables(folder: Path, extract: Extract) -> None:
 
 def store(root: Path, key: str, extract: Extract) -> None:
     """Write the entry (best effort: a cache that cannot be written is simply not used)."""
-    if not _usable(root):
+    if not _usable(root) or extract.child_ids is None:
         return
     entry = root / key
     tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=root))
     try:
         import pyarrow as pa
 
-        if extract.child_ids is None:
-            return
         manifest: dict[str, str] = {}
         _write_tables(tmp, extract)
         for name in extract.tables:
