@@ -20,9 +20,43 @@ ASCII_SPACE = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
 """The ASCII characters Python's ``str.strip()`` removes."""
 
 
+def _layout(arr: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """(data bytes, value starts, value lengths) of a plain string array (None otherwise)."""
+    if not pa.types.is_string(arr.type) or not isinstance(arr, pa.Array) or len(arr) == 0:
+        return None
+    _validity, offsets_buffer, data_buffer = arr.buffers()
+    offsets = np.frombuffer(offsets_buffer, dtype=np.int32)[arr.offset:arr.offset + len(arr) + 1]
+    data = (np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None
+            else np.zeros(0, dtype=np.uint8))
+    return data, offsets[:-1], np.diff(offsets)
+
+
+def _edges_plain(arr: pa.Array) -> bool:
+    """True when trimming cannot change any value: every non-empty value starts and ends with
+    a printable ASCII character other than space. (Blank slots' bytes count too: a cautious
+    answer, never a wrong one.)"""
+    layout = _layout(arr)
+    if layout is None:
+        return False
+    data, starts, lengths = layout
+    some = lengths > 0
+    first = data[starts[some]]
+    last = data[starts[some] + lengths[some] - 1]
+    return bool(((first > 0x20) & (first < 0x7F) & (last > 0x20) & (last < 0x7F)).all())
+
+
+def _may_contain(arr: pa.Array, byte: int) -> bool:
+    """False only when no value's bytes include ``byte`` (one numpy pass over the data)."""
+    layout = _layout(arr)
+    if layout is None:
+        return True
+    data, starts, lengths = layout
+    return bool((data[int(starts[0]):int(starts[-1] + lengths[-1])] == byte).any())
+
+
 def trimmed(arr: pa.Array) -> pa.Array:
     """Surrounding whitespace removed; blank text becomes null."""
-    text = pc.utf8_trim_whitespace(arr)
+    text = arr if _edges_plain(arr) else pc.utf8_trim_whitespace(arr)
     blank = pc.equal(pc.binary_length(text), 0)  # much faster than comparing with ""
     if pc.any(blank).as_py():
         text = pc.if_else(blank, pa.scalar(None, pa.string()), text)
@@ -56,7 +90,7 @@ def trimmed_coded(arr: pa.Array) -> pa.Array:
 
 def key_text(arr: pa.Array) -> pa.Array:
     """Keys stay strings; ``123.0`` (Excel's way of writing 123) becomes ``123``."""
-    if pc.any(pc.match_substring(arr, ".")).as_py():
+    if _may_contain(arr, ord(".")) and pc.any(pc.match_substring(arr, ".")).as_py():
         return pc.replace_substring_regex(arr, _EXCEL_WHOLE, r"\1")
     return arr
 
