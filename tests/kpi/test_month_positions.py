@@ -64,3 +64,20 @@ def test_stable_order_is_numpys_stable_argsort(days: list[int | None], with_time
                    + (3_600 * 10**9 if with_time and d % 3 == 0 else 0) for d in days],
                   dtype=np.int64)
     assert stable_order(ns).tolist() == np.argsort(ns, kind="stable").tolist()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.booleans(), st.integers(-30000, 100000)), min_size=1, max_size=30),
+       st.booleans())
+def test_running_max_within_groups(rows: list[tuple[bool, int]], with_time: bool) -> None:
+    from cfcs_qa.kpi.frames import _running_max_within
+
+    new_group = np.array([True] + [b for b, _ in rows[1:]])
+    group = np.cumsum(new_group)
+    values = np.array([d * 86_400 * 10**9 + (7 if with_time else 0) for _, d in rows],
+                      dtype=np.int64).view("datetime64[ns]")
+    expected, best = [], 0
+    for start, value in zip(new_group, values.view(np.int64).tolist(), strict=True):
+        best = value if start else max(best, value)
+        expected.append(best)
+    assert _running_max_within(values, group).view(np.int64).tolist() == expected

@@ -243,15 +243,27 @@ def _equal_to_previous(sorted_values: pa.ChunkedArray | pa.Array) -> np.ndarray:
 
 
 def _running_max_within(values: np.ndarray, group: np.ndarray) -> np.ndarray:
-    """Cumulative max of ``values`` restarting at each new (ascending, contiguous) group:
-    values replaced by their rank, offset so that every later group outranks every earlier
-    one, then one ``maximum.accumulate``."""
+    """Cumulative max of ``values`` (datetime64[ns]) restarting at each new (ascending,
+    contiguous) group: values offset so that every later group outranks every earlier one,
+    then one ``maximum.accumulate``. Whole days (every date here) are offset as day numbers;
+    anything else by rank."""
+    group = group.astype(np.int64)
+    ns = values.view(np.int64)
+    if len(ns) and not (ns % _DAY_NS).any():
+        days = ns // _DAY_NS
+        low = int(days.min())
+        width = int(days.max()) - low + 1
+        if width * (int(group.max()) + 1) < 1 << 62:
+            offset = group * width
+            running = np.maximum.accumulate(offset + (days - low)) - offset + low
+            out: np.ndarray = (running * _DAY_NS).view(values.dtype)
+            return out
     uniques, rank = np.unique(values, return_inverse=True)
     rank = rank.reshape(-1).astype(np.int64)
     width = len(uniques)
-    running = np.maximum.accumulate(group.astype(np.int64) * width + rank)
-    out: np.ndarray = uniques[running - group.astype(np.int64) * width]
-    return out
+    ranked = np.maximum.accumulate(group * width + rank)
+    by_rank: np.ndarray = uniques[ranked - group * width]
+    return by_rank
 
 
 def merge_placements(rows: pd.DataFrame) -> pd.DataFrame:
