@@ -12,7 +12,8 @@ from cfcs_qa.ingest.fast_dates import _read_regex, read_dates
 from cfcs_qa.ingest.parsers import parse_date
 
 PIECES = st.sampled_from(["", "0", "1", "2", "9", "12", "13", "29", "30", "31", "02", "00",
-                          "1899", "1900", "2000", "2024", "2026", "2100", "0999", "23", "24", "59", "60", "٣"])
+                          "1899", "1900", "2000", "2024", "2026", "2100", "0999", "23", "24",
+                          "59", "60", "٣"])
 SEPS = st.sampled_from(["/", "-", " ", "T", ":", ".", ""])
 
 
