@@ -17,7 +17,7 @@ import pandas as pd
 
 from .dates import NS, add_days_many, add_months_many, age_many, birthday_many
 from .filters import Window, is_ref, resolve_ref
-from .frames import Prepared, stable_order
+from .frames import Prepared
 
 
 @dataclass
@@ -138,35 +138,44 @@ def previous_end(f: pd.DataFrame, ctx: Ctx, start: str) -> np.ndarray:
 def _asof(p: Prepared, f: pd.DataFrame, left_on: pd.Series, right: pd.DataFrame,
           right_on: pd.Series, allow_exact: bool, value: pd.Series | None = None) -> np.ndarray:
     """For each row, ``value`` (default: right_on) of the child's right row with the greatest
-    right_on before (or at, with allow_exact) left_on. Ties: the right row sorted last."""
+    right_on before (or at, with allow_exact) left_on. Ties: the right row sorted last.
+
+    Integer work: the right side (a whole table, the same for every month) is keyed once per
+    run by child code and the rank of its date among its distinct dates, and sorted; a left
+    row's key is its child code and the number of those dates before (or at) its own, and
+    one binary search finds the child's latest right row at or below it."""
     out = np.full(len(f), np.datetime64("NaT"), dtype=NS) if value is None else \
         np.full(len(f), None, dtype=object)
-    left = pd.DataFrame({"_c": p.child_codes(f), "_on": left_on.to_numpy(dtype=NS),
-                         "_i": np.arange(len(f))})
-    left = _by_date(left[left["_on"].notna() & (left["_c"] >= 0)])
-    # The right side is a whole table, the same for every month: coded and sorted once per
-    # run. ``right_on`` and ``value`` are columns of ``right`` (by name); the memo holds
-    # ``right`` itself, so its id cannot be reused while the entry lives.
+    # ``right_on`` and ``value`` are columns of ``right`` (by name); the memo holds ``right``
+    # itself, so its id cannot be reused while the entry lives.
     memo = ("asof-right", id(right), right_on.name, None if value is None else value.name)
     held = p.cache.get(memo)
     if held is None or held[0] is not right:
-        r = pd.DataFrame({"_c": p.child_codes(right),
-                          "_on": right_on.to_numpy(dtype=NS),
-                          "_v": (right_on if value is None else value).to_numpy()})
-        r = _by_date(r[r["_on"].notna() & (r["_c"] >= 0)])
-        held = p.cache[memo] = (right, r)
-    r = held[1]
-    if left.empty or r.empty:
+        codes = p.child_codes(right).astype(np.int64)
+        on = right_on.to_numpy(dtype=NS).view(np.int64)
+        values = (right_on if value is None else value).to_numpy()
+        keep = (on != _NAT_NS) & (codes >= 0)
+        codes, on, values = codes[keep], on[keep], values[keep]
+        dates = np.unique(on)
+        key = codes * (len(dates) + 1) + np.searchsorted(dates, on) + 1
+        order = np.argsort(key, kind="stable")
+        held = p.cache[memo] = (right, key[order], codes[order], values[order], dates)
+    _, right_key, right_codes, right_values, dates = held
+    codes = p.child_codes(f).astype(np.int64)
+    on = left_on.to_numpy(dtype=NS).view(np.int64)
+    rows = np.flatnonzero((on != _NAT_NS) & (codes >= 0))
+    if len(rows) == 0 or len(right_key) == 0:
         return out
-    m = pd.merge_asof(left, r, on="_on", by="_c", allow_exact_matches=allow_exact)
-    got = m["_v"].notna()
-    out[m.loc[got, "_i"].to_numpy()] = m.loc[got, "_v"].to_numpy()
+    before = np.searchsorted(dates, on[rows], side="right" if allow_exact else "left")
+    at = np.searchsorted(right_key, codes[rows] * (len(dates) + 1) + before, side="right") - 1
+    found = (at >= 0) & (right_codes[np.maximum(at, 0)] == codes[rows])
+    picked = right_values[at[found]]
+    present = ~pd.isna(picked)
+    out[rows[found][present]] = picked[present]
     return out
 
 
-def _by_date(f: pd.DataFrame) -> pd.DataFrame:
-    """``f.sort_values("_on", kind="stable")``, by the faster ``stable_order``."""
-    return f.iloc[stable_order(f["_on"].to_numpy(dtype=NS).view("int64"))]
+_NAT_NS = np.iinfo(np.int64).min
 
 
 @register("previous_record", {"date": "field", "tiebreak": "field", "column": "field"})
