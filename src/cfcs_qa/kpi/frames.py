@@ -287,13 +287,22 @@ def month_slice(p: Prepared, name: str, column: str, first: date, last: date) ->
 
 
 def open_at(f: pd.DataFrame, at: date, start: str = "start_date",
-            end: str = "end_date") -> pd.Series:
+            end: str = "end_date") -> np.ndarray:
     """Open at a date: start <= at and (end blank or end > at)."""
-    t = pd.Timestamp(at)
-    return (f[start] <= t) & (f[end].isna() | (f[end] > t))
+    t = np.datetime64(at, "D")
+    first, last = _dates_of(f[start]), _dates_of(f[end])
+    return (first <= t) & (np.isnat(last) | (last > t))
 
 
 def overlaps(f: pd.DataFrame, w1: date, w2: date, start: str = "start_date",
-             end: str = "end_date") -> pd.Series:
+             end: str = "end_date") -> np.ndarray:
     """Overlaps [w1, w2]: start <= w2 and (end blank or end >= w1)."""
-    return (f[start] <= pd.Timestamp(w2)) & (f[end].isna() | (f[end] >= pd.Timestamp(w1)))
+    first, last = _dates_of(f[start]), _dates_of(f[end])
+    return (first <= np.datetime64(w2, "D")) & (np.isnat(last) | (last >= np.datetime64(w1, "D")))
+
+
+def _dates_of(column: pd.Series) -> np.ndarray:
+    """A date column as numpy datetime64 in its own unit (blank: NaT, which compares False)."""
+    out: np.ndarray = column.to_numpy(dtype=column.dtype if column.dtype.kind == "M"
+                                      else "datetime64[ns]")
+    return out
