@@ -64,7 +64,7 @@ def validate_command(
     strict: StrictOpt = False,
     no_cache: NoCacheOpt = False,
 ) -> None:
-    from ..ingest import default_cache_dir, load, validation_report
+    from ..ingest import default_cache_dir, load, prefetch, validation_report
     from .common import resolve_data
 
     chosen = choose(fmt, FORMATS)
@@ -73,8 +73,10 @@ def validate_command(
     when = as_of_date(as_of)
     settings = settings_for(config)
     source = resolve_data(data, settings)
-    extract = load(source.path, settings, when, synthetic=source.synthetic,
-                   cache_dir=None if no_cache else default_cache_dir())
+    cache_dir = None if no_cache else default_cache_dir()
+    # the cache's hashing starts now and runs while load() imports pandas
+    prefetch(source.path, settings, when, synthetic=source.synthetic, cache_dir=cache_dir)
+    extract = load(source.path, settings, when, synthetic=source.synthetic, cache_dir=cache_dir)
     report = validation_report(extract)
     try:
         _render(report, chosen, output, extract)
