@@ -14,7 +14,7 @@ from ..calendar import month_end
 from ..findings import Finding
 from .derived import REGISTRY, Ctx
 from .filters import Window, all_of
-from .frames import ID, Prepared, frame_base_table, month_slice, open_at
+from .frames import CODE, ID, Prepared, frame_base_table, month_slice, open_at
 from .model import Filter, KpiDef
 from .teams import teams_at
 
@@ -69,7 +69,7 @@ def records_of_month(p: Prepared, k: KpiDef, w: Window) -> pd.DataFrame:
 
 
 def derive(f: pd.DataFrame, p: Prepared, k: KpiDef, w: Window) -> pd.DataFrame:
-    f = f.copy()
+    f = f.copy(deep=False)  # copy-on-write: the month's cached rows are never changed
     if f.empty:  # nothing to derive from: empty columns compare as "no rows"
         return f.assign(**{d.name: pd.Series([], dtype=object) for d in k.derived})
     ctx = Ctx(prepared=p, window=w, source=k.source)
@@ -120,8 +120,9 @@ def _ids(k: KpiDef, f: pd.DataFrame, m: pd.Series) -> list[str]:
 
 
 def _n(k: KpiDef, f: pd.DataFrame, m: pd.Series) -> int:
-    if k.count == "children":
-        return int(f.loc[m, "child_id"].nunique())
+    if k.count == "children":  # distinct child codes: one per distinct id, -1 for a blank
+        codes = f[CODE].to_numpy()[m.to_numpy(dtype=bool)]
+        return len(np.unique(codes[codes >= 0]))
     return int(m.sum())
 
 
