@@ -118,3 +118,16 @@ def test_prefetch_of_a_missing_folder_is_silent(tmp_path: Path) -> None:
     from cfcs_qa.ingest import prefetch
 
     prefetch(tmp_path / "nowhere", Settings(), AS_OF, cache_dir=tmp_path / "cache")
+
+
+def test_cache_key_covers_every_module_the_loader_imports() -> None:
+    """A change to any cfcs_qa module that shapes loaded data changes ``code_version``: each
+    ``from ..name import`` in ingest/ is hashed (LOADER_MODULES) or keyed another way."""
+    import re
+
+    from cfcs_qa.ingest import cache as cache_module
+
+    package = Path(cache_module.__file__).resolve().parent
+    imported = {m for path in package.glob("*.py")
+                for m in re.findall(r"from \.\.(\w+) import", path.read_text(encoding="utf-8"))}
+    assert imported <= set(cache_module.LOADER_MODULES) | set(cache_module.KEYED_ELSEWHERE)

@@ -92,14 +92,22 @@ def _hash_all(paths: list[Path]) -> list[str]:
     return [f.result() for f in futures]
 
 
+LOADER_MODULES = ("contract", "findings", "civil")
+"""cfcs_qa modules outside ``ingest`` whose code shapes what the loader produces; their source
+is part of ``code_version``."""
+KEYED_ELSEWHERE = ("config", "errors", "fileio")
+"""The loader's other imports: settings reach the key as values, errors stop a load (nothing
+is cached), fileio only writes. A test keeps the two lists covering every import."""
+
+
 @functools.cache
 def code_version() -> str:
-    """LOADER_VERSION plus a hash of the loader's own source (and the contract it checks), so
+    """LOADER_VERSION plus a hash of the loader's own source (and of ``LOADER_MODULES``), so
     an upgraded cfcs-qa never serves an entry an older loader wrote."""
     package = Path(__file__).resolve().parent
     h = hashlib.sha256(LOADER_VERSION.encode())
-    for path in [*sorted(package.glob("*.py")), package.parent / "contract.py",
-                 package.parent / "findings.py"]:
+    for path in [*sorted(package.glob("*.py")),
+                 *(package.parent / f"{name}.py" for name in LOADER_MODULES)]:
         h.update(path.name.encode() + b"\0" + path.read_bytes())
     return h.hexdigest()
 
