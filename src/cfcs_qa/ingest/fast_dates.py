@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..civil import days_from_civil, month_days
+from .uniques import string_layout
 
 _TIME = r"(?:[ T](?P<H>[0-9]{1,2}):(?P<M>[0-9]{2})(?::(?P<S>[0-9]{2})(?:\.[0-9]+)?)?)?$"
 _ISO = r"^(?P<y>[0-9]{4})-(?P<m>[0-9]{1,2})-(?P<d>[0-9]{1,2})" + _TIME
@@ -108,10 +109,11 @@ def _read_fixed(values: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         where = np.flatnonzero(length == size)
         if not len(where):
             continue
-        sub = values.take(pa.array(where))
-        offsets = np.frombuffer(sub.buffers()[1], dtype=np.int32)[sub.offset:]
-        data = np.frombuffer(sub.buffers()[2], dtype=np.uint8)
-        mat = data[offsets[0]:offsets[0] + len(sub) * size].reshape(len(sub), size)
+        layout = string_layout(values.take(pa.array(where)))
+        assert layout is not None  # a non-empty string array
+        data, starts, _lengths = layout
+        first = int(starts[0])
+        mat = data[first:first + len(where) * size].reshape(len(where), size)
         digits = mat - np.uint8(48)  # wraps below "0": ASCII digits only are < 10
         is_digit = digits < 10
         for template in templates:

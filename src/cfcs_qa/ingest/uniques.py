@@ -20,7 +20,7 @@ ASCII_SPACE = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
 """The ASCII characters Python's ``str.strip()`` removes."""
 
 
-def _layout(arr: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+def string_layout(arr: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """(data bytes, value starts, value lengths) of a plain string array (None otherwise)."""
     if not pa.types.is_string(arr.type) or not isinstance(arr, pa.Array) or len(arr) == 0:
         return None
@@ -35,7 +35,7 @@ def _edges_plain(arr: pa.Array) -> bool:
     """True when trimming cannot change any value: every non-empty value starts and ends with
     a printable ASCII character other than space. (Blank slots' bytes count too: a cautious
     answer, never a wrong one.)"""
-    layout = _layout(arr)
+    layout = string_layout(arr)
     if layout is None:
         return False
     data, starts, lengths = layout
@@ -47,7 +47,7 @@ def _edges_plain(arr: pa.Array) -> bool:
 
 def _may_contain(arr: pa.Array, byte: int) -> bool:
     """False only when no value's bytes include ``byte`` (one numpy pass over the data)."""
-    layout = _layout(arr)
+    layout = string_layout(arr)
     if layout is None:
         return True
     data, starts, lengths = layout
