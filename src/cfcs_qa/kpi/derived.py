@@ -17,7 +17,7 @@ import pandas as pd
 
 from .dates import NS, add_days_many, add_months_many, age_many, birthday_many
 from .filters import Window, is_ref, resolve_ref
-from .frames import Prepared
+from .frames import NAT_INT, Prepared
 
 
 @dataclass
@@ -154,7 +154,7 @@ def _asof(p: Prepared, f: pd.DataFrame, left_on: pd.Series, right: pd.DataFrame,
         codes = p.child_codes(right).astype(np.int64)
         on = right_on.to_numpy(dtype=NS).view(np.int64)
         values = (right_on if value is None else value).to_numpy()
-        keep = (on != _NAT_NS) & (codes >= 0)
+        keep = (on != NAT_INT) & (codes >= 0)
         codes, on, values = codes[keep], on[keep], values[keep]
         dates = np.unique(on)
         key = codes * (len(dates) + 1) + np.searchsorted(dates, on) + 1
@@ -163,7 +163,7 @@ def _asof(p: Prepared, f: pd.DataFrame, left_on: pd.Series, right: pd.DataFrame,
     _, right_key, right_codes, right_values, dates = held
     codes = p.child_codes(f).astype(np.int64)
     on = left_on.to_numpy(dtype=NS).view(np.int64)
-    rows = np.flatnonzero((on != _NAT_NS) & (codes >= 0))
+    rows = np.flatnonzero((on != NAT_INT) & (codes >= 0))
     if len(rows) == 0 or len(right_key) == 0:
         return out
     before = np.searchsorted(dates, on[rows], side="right" if allow_exact else "left")
@@ -174,8 +174,6 @@ def _asof(p: Prepared, f: pd.DataFrame, left_on: pd.Series, right: pd.DataFrame,
     out[rows[found][present]] = picked[present]
     return out
 
-
-_NAT_NS = np.iinfo(np.int64).min
 
 
 @register("previous_record", {"date": "field", "tiebreak": "field", "column": "field"})

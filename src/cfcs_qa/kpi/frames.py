@@ -132,18 +132,19 @@ class Prepared:
         return arr
 
 
-_DAY_NS = 86_400 * 10**9
-_NAT = np.iinfo(np.int64).min
+DAY_NS = 86_400 * 10**9
+NAT_INT = np.iinfo(np.int64).min
+"""NaT as the int64 a datetime64 column holds."""
 
 
 def stable_order(values: np.ndarray) -> np.ndarray:
     """``np.argsort(values, kind="stable")`` of int64 nanosecond dates (NaT, the smallest
     int64, first). Whole days spanning under 179 years, as almost every date column is, are
     sorted as 16-bit day offsets, which numpy sorts by radix: several times faster."""
-    valid = values != _NAT
+    valid = values != NAT_INT
     present = values[valid]
-    if len(present) and not (present % _DAY_NS).any():
-        days = present // _DAY_NS
+    if len(present) and not (present % DAY_NS).any():
+        days = present // DAY_NS
         low = int(days.min())
         if int(days.max()) - low < np.iinfo(np.uint16).max:
             key = np.zeros(len(values), dtype=np.uint16)
@@ -249,14 +250,14 @@ def _running_max_within(values: np.ndarray, group: np.ndarray) -> np.ndarray:
     anything else by rank."""
     group = group.astype(np.int64)
     ns = values.view(np.int64)
-    if len(ns) and not (ns % _DAY_NS).any():
-        days = ns // _DAY_NS
+    if len(ns) and not (ns % DAY_NS).any():
+        days = ns // DAY_NS
         low = int(days.min())
         width = int(days.max()) - low + 1
         if width * (int(group.max()) + 1) < 1 << 62:
             offset = group * width
             running = np.maximum.accumulate(offset + (days - low)) - offset + low
-            out: np.ndarray = (running * _DAY_NS).view(values.dtype)
+            out: np.ndarray = (running * DAY_NS).view(values.dtype)
             return out
     uniques, rank = np.unique(values, return_inverse=True)
     rank = rank.reshape(-1).astype(np.int64)
