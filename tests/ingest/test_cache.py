@@ -131,3 +131,86 @@ def test_cache_key_covers_every_module_the_loader_imports() -> None:
     imported = {m for path in package.glob("*.py")
                 for m in re.findall(r"from \.\.(\w+) import", path.read_text(encoding="utf-8"))}
     assert imported <= set(cache_module.LOADER_MODULES) | set(cache_module.KEYED_ELSEWHERE)
+
+
+def _settled_at_store(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Entries written from now on record their files' identity: the store's clock reads a
+    second late, so every file looks older than ``RACY_NS`` (real files this small are always
+    within it, and so always hashed)."""
+    import time as real_time
+
+    from cfcs_qa.ingest import cache as cache_module
+
+    class Late:
+        @staticmethod
+        def time_ns() -> int:
+            return real_time.time_ns() + 10**9
+
+    monkeypatch.setattr(cache_module, "time", Late)
+
+
+def _hashed_entry_files(monkeypatch, cache: Path) -> list[str]:  # type: ignore[no-untyped-def]
+    from cfcs_qa.ingest import cache as cache_module
+
+    seen: list[str] = []
+    real = cache_module._file_hash
+
+    def spy(path: Path) -> str:
+        if cache in path.parents:
+            seen.append(path.name)
+        return real(path)
+
+    monkeypatch.setattr(cache_module, "_file_hash", spy)
+    cache_module._digests.clear()
+    return seen
+
+
+def test_an_unchanged_entry_is_served_without_hashing_it_again(tmp_path: Path,
+                                                                 monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    data, cache = write(tmp_path / "x", FILES), tmp_path / "cache"
+    _settled_at_store(monkeypatch)
+    first = load(data, Settings(), AS_OF, cache_dir=cache)
+    seen = _hashed_entry_files(monkeypatch, cache)
+    again = load(data, Settings(), AS_OF, cache_dir=cache)
+    assert seen == []
+    pd.testing.assert_frame_equal(again.get("contacts"), first.get("contacts"))
+
+
+def test_a_file_rewritten_with_its_old_size_and_times_is_caught(tmp_path: Path,
+                                                                monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    data, cache = write(tmp_path / "x", FILES), tmp_path / "cache"
+    _settled_at_store(monkeypatch)
+    load(data, Settings(), AS_OF, cache_dir=cache)
+    (entry,) = entries(cache)
+    meta = entry / "meta.json"
+    before = meta.stat()
+    time.sleep(0.05)  # past the file clock's tick, as any later write is
+    meta.write_text(meta.read_text().replace("C9", "C8"))  # same size
+    os.utime(meta, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert meta.stat().st_size == before.st_size
+    seen = _hashed_entry_files(monkeypatch, cache)
+    again = load(data, Settings(), AS_OF, cache_dir=cache)
+    # its change time moved: hashed first, found altered, not served (the entry is rebuilt)
+    assert seen[0] == "meta.json"
+    assert [f.value for f in again.findings if f.code == "orphan-child"] == ["C9"]
+
+
+def test_a_copied_entry_is_hashed_and_served(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    data, cache = write(tmp_path / "x", FILES), tmp_path / "cache"
+    _settled_at_store(monkeypatch)
+    load(data, Settings(), AS_OF, cache_dir=cache)
+    (entry,) = entries(cache)
+    moved = tmp_path / "copy"
+    shutil.copytree(entry, moved, copy_function=shutil.copy2)
+    shutil.rmtree(entry)
+    moved.rename(entry)  # same bytes and modification times, new inodes
+    seen = _hashed_entry_files(monkeypatch, cache)
+    stamp = (entry / "meta.json").stat().st_ino
+    load(data, Settings(), AS_OF, cache_dir=cache)
+    assert sorted(seen) == sorted(p.name for p in entry.iterdir()
+                                  if not p.name.startswith("manifest"))
+    assert (entry / "meta.json").stat().st_ino == stamp  # served, not rebuilt

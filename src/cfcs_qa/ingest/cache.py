@@ -6,13 +6,19 @@ the content hash of every file read. It holds one Arrow IPC file per table (unco
 a read is a memory map, not a decode), ``_child_ids.arrow`` (the dictionary of the tables'
 child codes) and ``meta.json`` (reports, findings, child ids of rows with findings: no names,
 which are never loaded).
-``manifest.json`` records the SHA-256 of every file of the entry, and ``manifest.sha256`` the
+``manifest.json`` records the SHA-256 of every file of the entry and, when it was written, its
+identity (size, modification and change times, inode), and ``manifest.sha256`` the
 manifest's own hash; an entry whose files do not match is deleted, never served. The cache
 folder is owner-only (0700, files 0600); a folder others can read is not used. No pickle.
 
-Hashing is the largest fixed cost of a cached run, so ``prefetch`` starts it (the extract's
-files, then the entry's) in the background before the command imports pandas; the digests
-are kept per process, for a file whose size, times and inode have not changed since.
+The extract's files are hashed in full on every run (they are the key). An entry's own files
+are hashed again only when their identity differs from the one recorded: any write to a file
+gives it a new change time, which the kernel sets and no user can set back (the check git
+uses for its index). A file whose change time is too close to the moment its identity was
+recorded (within ``RACY_NS``, where a write in the same clock tick could go unseen) is always
+hashed. ``prefetch`` starts the hashing of the extract's files in the background before the
+command imports pandas; the digests are kept per process, for a file whose size, times and
+inode have not changed since.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ import shutil
 import stat
 import tempfile
 import threading
+import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -39,7 +46,7 @@ from .model import Extract, TableReport
 from .report import finding_dict
 from .sources import Layout, locate
 
-LOADER_VERSION = "3"
+LOADER_VERSION = "4"
 CACHE_ENV = "CFCS_QA_CACHE"
 DEFAULT_CACHE_DIR = ".cfcs-qa-cache"
 KEEP_ENTRIES = 4
@@ -49,6 +56,9 @@ computed (the process waits for it before exiting); smaller ones are stored at o
 _pending: list[threading.Thread] = []
 CHILD_IDS = "_child_ids.arrow"
 HASH_WORKERS = 2
+RACY_NS = 200_000_000
+"""An entry file changed less than this before its identity was recorded is always hashed:
+file times come from a clock that ticks every few milliseconds."""
 _digests: dict[tuple[str, int, int, int, int], Future[str]] = {}
 _digests_lock = threading.Lock()
 _hash_pool: ThreadPoolExecutor | None = None
@@ -74,8 +84,7 @@ def _digest(path: Path) -> Future[str]:
     """The file's hash, computed once per process while the file is unchanged (same size,
     modification and change times, inode)."""
     global _hash_pool
-    info = path.stat()
-    ident = (str(path.resolve()), info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+    ident = (str(path.resolve()), *identity(path))
     with _digests_lock:
         found = _digests.get(ident)
         if found is None:
@@ -84,6 +93,13 @@ def _digest(path: Path) -> Future[str]:
                                                 thread_name_prefix="cfcs-qa-hash")
             found = _digests[ident] = _hash_pool.submit(_file_hash, path)
     return found
+
+
+def identity(path: Path) -> tuple[int, int, int, int]:
+    """What changes whenever the file's bytes change: size, modification and change times,
+    inode (the change time is set by the kernel on every write, rename or chmod)."""
+    info = path.stat()
+    return info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino
 
 
 def _hash_all(paths: list[Path]) -> list[str]:
@@ -128,10 +144,10 @@ def key_for(layout: Layout, settings: Settings, as_of: dt.date, synthetic: bool)
 
 def prefetch(path: Path, settings: Settings, as_of: dt.date, synthetic: bool,
              root: Path) -> None:
-    """Start hashing the extract's files and, once the key is known, the files of its entry,
-    in a background thread; ``key_for`` and ``fetch`` then find the digests ready. A warm-up
-    only: any error here is met again, and reported, by the real call. (A workbook's own
-    digest is warmed; its key needs the sheet names, which are read with the workbook.)"""
+    """Start hashing the extract's files in a background thread; ``key_for`` then finds the
+    digests ready. A warm-up only: any error here is met again, and reported, by the real
+    call. (A workbook's own digest is warmed; its key needs the sheet names, which are read
+    with the workbook.)"""
 
     def work() -> None:
         with contextlib.suppress(Exception):
@@ -139,9 +155,7 @@ def prefetch(path: Path, settings: Settings, as_of: dt.date, synthetic: bool,
                 _digest(path)
                 return
             layout = locate(path, settings)
-            entry = root / key_for(layout, settings, as_of, synthetic)
-            manifest = json.loads((entry / "manifest.json").read_bytes())
-            _hash_all([entry / name for name in manifest])
+            _hash_all(sorted({loc.path for loc in layout.tables.values()}))
 
     threading.Thread(target=work, name="cfcs-qa-prefetch", daemon=True).start()
 
@@ -172,11 +186,8 @@ def fetch(root: Path, key: str) -> Extract | None:
         recorded = (entry / "manifest.sha256").read_text().strip()
         if hashlib.sha256(manifest_bytes).hexdigest() != recorded:
             raise ValueError("manifest altered")
-        manifest: dict[str, str] = json.loads(manifest_bytes)
-        names = list(manifest)
-        for name, digest in zip(names, _hash_all([entry / n for n in names]), strict=True):
-            if digest != manifest[name]:
-                raise ValueError(f"{name} altered")
+        manifest: dict[str, dict[str, Any]] = json.loads(manifest_bytes)
+        _verify(entry, manifest)
         on_disk = {p.relative_to(entry).as_posix() for p in entry.rglob("*") if p.is_file()}
         if on_disk - set(manifest) - {"manifest.json", "manifest.sha256"}:
             raise ValueError("unexpected files")
@@ -187,6 +198,18 @@ def fetch(root: Path, key: str) -> Extract | None:
     with contextlib.suppress(OSError):
         os.utime(entry)
     return extract
+
+
+def _verify(entry: Path, manifest: dict[str, dict[str, Any]]) -> None:
+    """ValueError unless every file of the entry is as written: the same identity as recorded
+    (see the module's docstring), else the same SHA-256."""
+    if not all(isinstance(rec, dict) and "sha256" in rec for rec in manifest.values()):
+        raise ValueError("manifest of another format")
+    changed = [name for name, rec in manifest.items()
+               if rec.get("identity") is None or list(identity(entry / name)) != rec["identity"]]
+    for name, digest in zip(changed, _hash_all([entry / n for n in changed]), strict=True):
+        if digest != manifest[name]["sha256"]:
+            raise ValueError(f"{name} altered")
 
 
 def _read_arrow(path: Path) -> Any:
@@ -299,18 +322,15 @@ def store(root: Path, key: str, extract: Extract) -> None:
     try:
         import pyarrow as pa
 
-        manifest: dict[str, str] = {}
         _write_tables(tmp, extract)
-        for name in extract.tables:
-            manifest[f"{name}.arrow"] = ""
+        names = [f"{name}.arrow" for name in extract.tables]
         _write_arrow(tmp / CHILD_IDS, pa.table({"child_id": extract.child_ids.ids}))
-        manifest[CHILD_IDS] = ""
         meta = _meta(extract)
         (tmp / "meta.json").write_text(json.dumps(meta, sort_keys=True), encoding="utf-8")
-        manifest["meta.json"] = ""
-        for name in manifest:  # not by the pool: a background store may outlive it
+        names += [CHILD_IDS, "meta.json"]
+        for name in names:
             os.chmod(tmp / name, 0o600)
-            manifest[name] = _file_hash(tmp / name)
+        manifest = _manifest(tmp, names)
         manifest_bytes = json.dumps(manifest, sort_keys=True).encode()
         (tmp / "manifest.json").write_bytes(manifest_bytes)
         (tmp / "manifest.sha256").write_text(hashlib.sha256(manifest_bytes).hexdigest() + "\n")
@@ -323,6 +343,21 @@ def store(root: Path, key: str, extract: Extract) -> None:
         shutil.rmtree(tmp, ignore_errors=True)
         return
     _prune(root)
+
+
+def _manifest(folder: Path, names: list[str]) -> dict[str, dict[str, Any]]:
+    """Each file's SHA-256 (not by the pool: a background store may outlive it) and identity;
+    the identity only when the file's change time is more than ``RACY_NS`` old, so that no
+    later write can share it. Files are not written again after this; moving the folder into
+    place changes no file's identity."""
+    digests = {name: _file_hash(folder / name) for name in names}
+    now = time.time_ns()
+    out: dict[str, dict[str, Any]] = {}
+    for name in names:
+        ident = identity(folder / name)
+        settled = ident[2] < now - RACY_NS
+        out[name] = {"sha256": digests[name], "identity": list(ident) if settled else None}
+    return out
 
 
 def _meta(extract: Extract) -> dict[str, Any]:
