@@ -13,9 +13,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
-import holidays as _holidays
+from .holiday_table import public_holidays
 
 
 def add_months(d: date, months: int) -> date:
@@ -58,11 +59,12 @@ class WorkingCalendar:
     removed: frozenset[date] = field(default_factory=frozenset)
     first_year: int = 2000
     last_year: int = 2045
+    memo_dir: Path | None = field(default=None, compare=False)
+    """A folder to keep the public-holiday table in between runs (``holiday_table``)."""
 
     @cached_property
     def _public(self) -> dict[date, str]:
-        gg = _holidays.country_holidays("GG", years=range(self.first_year, self.last_year + 1))
-        return {d: str(name) for d, name in gg.items()}
+        return public_holidays(self.first_year, self.last_year, self.memo_dir)
 
     def holiday_name(self, d: date) -> str | None:
         if d in self.removed:
@@ -180,5 +182,7 @@ class WorkingCalendar:
         return d
 
 
-def make_calendar(closures: Iterable[date] = (), removed: Iterable[date] = ()) -> WorkingCalendar:
-    return WorkingCalendar(closures=frozenset(closures), removed=frozenset(removed))
+def make_calendar(closures: Iterable[date] = (), removed: Iterable[date] = (),
+                  memo_dir: Path | None = None) -> WorkingCalendar:
+    return WorkingCalendar(closures=frozenset(closures), removed=frozenset(removed),
+                           memo_dir=memo_dir)

@@ -112,7 +112,7 @@ def kpis_command(
     year, mon = resolve_month(month, when)
     report = compute_kpis(extract, settings, date(year, mon, 1), as_of=when, period=period,
                           by_team=by == "team", history=history, with_ids=with_ids,
-                          findings=with_ids, kset=kset)
+                          findings=with_ids, kset=kset, memo_dir=cache_dir)
     doc = report.to_dict(with_ids=with_ids)
     if report.provisional:
         warn(f"PROVISIONAL: {doc['month']} ends after the extract date ({doc['as_of']}).")
@@ -181,7 +181,8 @@ def explain_command(
                         "repeat_referrals (cfcs-qa kpis lists them).")
     extract = _load(settings, source, when, cache_dir)
     year, mon = resolve_month(month, when)
-    doc = explain_kpi(extract, settings, kpi, date(year, mon, 1), as_of=when, kset=kset)
+    doc = explain_kpi(extract, settings, kpi, date(year, mon, 1), as_of=when, kset=kset,
+                      memo_dir=cache_dir)
     doc["synthetic"] = bool(extract.synthetic)
     if chosen == "json":
         emit(json.dumps(doc, indent=2, ensure_ascii=False), output)

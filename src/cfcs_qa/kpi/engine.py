@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from ..calendar import add_months, make_calendar, month_end
@@ -23,8 +24,10 @@ from .model import KpiDef, KpiSet
 from .rag import direction, rag
 
 
-def prepare(extract: Extract, settings: Settings, as_of: date | None = None) -> Prepared:
-    cal = make_calendar(settings.calendar.closures, settings.calendar.removed)
+def prepare(extract: Extract, settings: Settings, as_of: date | None = None,
+            memo_dir: Path | None = None) -> Prepared:
+    """``memo_dir``: a folder where the public-holiday table may be kept between runs."""
+    cal = make_calendar(settings.calendar.closures, settings.calendar.removed, memo_dir)
     return Prepared(extract=extract, calendar=cal, as_of=as_of or extract.as_of)
 
 
@@ -200,14 +203,15 @@ def result_for(ev: Evaluator, kset: KpiSet, k: KpiDef, first: date, period: str,
 def compute_kpis(extract: Extract, settings: Settings, month: date, *, as_of: date | None = None,
                  period: str = "month", by_team: bool = False, history: int = 0,
                  with_ids: bool = False, findings: bool = False, kset: KpiSet | None = None,
-                 prepared: Prepared | None = None) -> KpiReport:
+                 prepared: Prepared | None = None, memo_dir: Path | None = None) -> KpiReport:
     """Every enabled KPI for the month starting ``month`` (any day of it).
 
     ``with_ids``: keep the ids behind each numerator and denominator; ``findings``: build the
-    blank-flag findings one by one (their count is always there)."""
+    blank-flag findings one by one (their count is always there); ``memo_dir``: see
+    ``prepare``."""
     first = month.replace(day=1)
     kset = kset or load_definitions(settings)
-    p = prepared or prepare(extract, settings, as_of)
+    p = prepared or prepare(extract, settings, as_of, memo_dir)
     ev = Evaluator(p, settings, by_team=by_team, ids=with_ids)
     results = [result_for(ev, kset, k, first, period, history, detail=findings)
                for k in kset.kpis if k.enabled]

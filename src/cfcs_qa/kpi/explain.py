@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -91,7 +92,8 @@ def _template(k: KpiDef, state: str) -> str:
 
 
 def explain_kpi(extract: Extract, settings: Settings, key: str | int, month: date, *,
-                as_of: date | None = None, kset: KpiSet | None = None) -> dict[str, Any]:
+                as_of: date | None = None, kset: KpiSet | None = None,
+                memo_dir: Path | None = None) -> dict[str, Any]:
     """``{"number", "id", "title", "month", "status", "value", "numerator", "denominator",
     "records": [{"id", "child_id", "in_denominator", "in_numerator", "reason", "dates"}],
     "missing_tables", "no_data_reason", "no_data_fix"}`` (the last three say, for a ``no_data``
@@ -101,7 +103,7 @@ def explain_kpi(extract: Extract, settings: Settings, key: str | int, month: dat
     if k is None:
         raise UserError(f"There is no KPI {key!r}. Give a number from 1 to 31 or an id such as "
                         "repeat_referrals (cfcs-qa kpis lists them).")
-    p = prepare(extract, settings, as_of)
+    p = prepare(extract, settings, as_of, memo_dir)
     first = month.replace(day=1)
     fig = Evaluator(p, settings).month(k, first, detail=True)
     records: list[dict[str, Any]] = []

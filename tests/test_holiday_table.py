@@ -1,0 +1,53 @@
+"""The public-holiday table kept between runs: the same days as the ``holidays`` package."""
+
+from __future__ import annotations
+
+import json
+import stat
+from datetime import date
+from pathlib import Path
+
+import holidays
+
+from cfcs_qa import holiday_table
+from cfcs_qa.calendar import make_calendar
+
+
+def test_without_a_folder_it_is_the_packages_table() -> None:
+    table = holiday_table.public_holidays(2020, 2027)
+    expected = holidays.country_holidays("GG", years=range(2020, 2028))
+    assert table == {d: str(n) for d, n in expected.items()}
+    assert date(2024, 5, 9) in table  # Liberation Day
+
+
+def test_kept_in_the_folder_and_read_back(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    first = holiday_table.public_holidays(2000, 2045, tmp_path)
+    (memo,) = tmp_path.glob("holidays-GG-*-2000-2045.json")
+    assert holidays.__version__ in memo.name
+    assert stat.S_IMODE(memo.stat().st_mode) == 0o600
+
+    def no_computing(*_: object) -> None:
+        raise AssertionError("computed again")
+
+    monkeypatch.setattr(holiday_table, "_computed", no_computing)
+    assert holiday_table.public_holidays(2000, 2045, tmp_path) == first
+
+
+def test_a_damaged_file_is_made_again(tmp_path: Path) -> None:
+    first = holiday_table.public_holidays(2010, 2012, tmp_path)
+    (memo,) = tmp_path.glob("holidays-GG-*.json")
+    memo.write_text('{"days": {"2011-01-0')
+    assert holiday_table.public_holidays(2010, 2012, tmp_path) == first
+    assert json.loads(memo.read_text())["days"]["2011-01-03"]  # written again, whole
+
+
+def test_no_folder_no_file(tmp_path: Path) -> None:
+    holiday_table.public_holidays(2010, 2011, tmp_path / "missing")
+    assert not (tmp_path / "missing").exists()
+
+
+def test_the_calendar_reads_the_kept_table(tmp_path: Path) -> None:
+    plain, kept = make_calendar(), make_calendar(memo_dir=tmp_path)
+    assert kept == plain  # the folder is not part of what a calendar is
+    assert kept.holidays() == plain.holidays()
+    assert make_calendar(memo_dir=tmp_path).holidays() == plain.holidays()  # from the file
