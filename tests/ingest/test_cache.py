@@ -8,6 +8,7 @@ import stat
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.feather as feather
 
 from cfcs_qa.config import Settings, parse_settings
@@ -73,9 +74,17 @@ def test_altered_entry_is_never_served(tmp_path: Path) -> None:
     again = load(data, Settings(), AS_OF, cache_dir=cache)
     assert list(again.get("contacts")["child_id"]) == ["C1", "C9"]
     meta = entry / "meta.json"
+    assert "C9" in meta.read_text()
     meta.write_text(meta.read_text().replace("C9", "C8"))
     assert [f.value for f in load(data, Settings(), AS_OF, cache_dir=cache).findings
             if f.code == "orphan-child"] == ["C9"]
+    (entry,) = entries(cache)
+    kept = feather.read_table(entry / "_findings.arrow")
+    assert "C9" in kept.column("value").to_pylist()
+    feather.write_feather(kept.set_column(5, "value", pa.array(["C8"] * kept.num_rows)),
+                          entry / "_findings.arrow", compression="uncompressed")
+    served = load(data, Settings(), AS_OF, cache_dir=cache)
+    assert served.findings == first.findings
 
 
 def test_a_folder_others_can_read_is_not_used(tmp_path: Path) -> None:
