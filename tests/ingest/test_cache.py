@@ -223,3 +223,21 @@ def test_a_copied_entry_is_hashed_and_served(tmp_path: Path, monkeypatch) -> Non
     assert sorted(seen) == sorted(p.name for p in entry.iterdir()
                                   if not p.name.startswith("manifest"))
     assert (entry / "meta.json").stat().st_ino == stamp  # served, not rebuilt
+
+
+def test_date_orders_are_kept_and_equal_a_fresh_sort(tmp_path: Path) -> None:
+    import numpy as np
+
+    from cfcs_qa.date_order import stable_order
+
+    files = {**FILES, "contacts.csv": "contact_id,child_id,received_date,outcome\n"  # K3 rejected
+             "K1,C1,03/01/2026,nfa\nK2,C9,01/01/2026,\nK3,C1,,nfa\nK4,C2,01/01/2026,nfa\n"}
+    data, cache = write(tmp_path / "x", files), tmp_path / "cache"
+    first = load(data, Settings(), AS_OF, cache_dir=cache)
+    assert first.date_orders == {}  # read from the files: the engine sorts for itself
+    again = load(data, Settings(), AS_OF, cache_dir=cache)
+    kept = again.date_orders["contacts"]["received_date"]
+    values = first.get("contacts")["received_date"].to_numpy(dtype="datetime64[ns]")
+    assert kept.tolist() == stable_order(values.view("int64")).tolist() == [1, 2, 0]
+    assert set(again.date_orders["children"]) == {"date_of_birth"}
+    assert np.asarray(kept).dtype == np.int32

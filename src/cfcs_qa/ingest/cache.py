@@ -4,7 +4,9 @@ An entry is a folder named by a key: the SHA-256 of the loader's version, the se
 change what is loaded (the site maps), the extract date, the synthetic flag, the data path and
 the content hash of every file read. It holds one Arrow IPC file per table (uncompressed, so
 a read is a memory map, not a decode), ``_child_ids.arrow`` (the dictionary of the tables'
-child codes), ``_findings.arrow`` (the findings, one column per field) and ``meta.json``
+child codes), ``<table>.orders.arrow`` (the stable row order of each date column, which the
+KPI engine would otherwise sort for), ``_findings.arrow`` (the findings, one column per
+field) and ``meta.json``
 (reports, child ids of rows with findings: no names, which are never loaded).
 ``manifest.json`` records the SHA-256 of every file of the entry and, when it was written, its
 identity (size, modification and change times, inode), and ``manifest.sha256`` the
@@ -55,6 +57,8 @@ computed (the process waits for it before exiting); smaller ones are stored at o
 _pending: list[threading.Thread] = []
 CHILD_IDS = "_child_ids.arrow"
 FINDINGS = "_findings.arrow"
+ORDERS = ".orders.arrow"
+"""``<table>.orders.arrow``: the stable row order of each of the table's date columns."""
 FINDING_FIELDS = ("code", "level", "table", "row", "column", "value", "message")
 """``Finding``'s fields in order: findings are kept as columns and rebuilt positionally."""
 HASH_WORKERS = 2
@@ -110,7 +114,7 @@ def _hash_all(paths: list[Path]) -> list[str]:
     return [f.result() for f in futures]
 
 
-LOADER_MODULES = ("contract", "findings", "civil")
+LOADER_MODULES = ("contract", "findings", "civil", "date_order")
 """cfcs_qa modules outside ``ingest`` whose code shapes what the loader produces; their source
 is part of ``code_version``."""
 KEYED_ELSEWHERE = ("config", "errors", "fileio")
@@ -253,6 +257,8 @@ def _read_entry(entry: Path) -> Extract:
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="cfcs-qa-read") as pool:
         frames = list(pool.map(lambda n: _read_table(entry / f"{n}.arrow"), names))
     tables = dict(zip(names, frames, strict=True))
+    orders = {n: _read_orders(entry / f"{n}{ORDERS}") for n in names
+              if (entry / f"{n}{ORDERS}").exists()}
     child_ids = ChildIds(ids=_read_arrow(entry / CHILD_IDS).column(0).combine_chunks(),
                          known=int(meta["child_ids_known"]))
     return Extract(
@@ -265,6 +271,7 @@ def _read_entry(entry: Path) -> Extract:
         child_of_row={t: {int(r): c for r, c in rows.items()}
                       for t, rows in meta["child_of_row"].items()},
         child_ids=child_ids,
+        date_orders=orders,
     )
 
 
@@ -297,13 +304,29 @@ def _write_arrow(target: Path, table: Any) -> None:
 
 
 def _write_table(target: Path, frame: Any) -> None:
+    """The table, and beside it (``ORDERS``) the stable order of each of its date columns."""
     import pyarrow as pa
+
+    from ..date_order import date_column_orders
 
     # nthreads=1: no executor (one would refuse work once the interpreter begins to exit);
     # one chunk per column: the KPI engine takes rows from these frames hundreds of times,
     # and a take over one chunk is several times faster than over many
     table = pa.Table.from_pandas(frame, preserve_index=False, nthreads=1).combine_chunks()
     _write_arrow(target, table)
+    orders = date_column_orders(frame)
+    if orders:
+        _write_arrow(_orders_path(target), pa.table(orders))
+
+
+def _orders_path(table_path: Path) -> Path:
+    return table_path.with_name(table_path.stem + ORDERS)
+
+
+def _read_orders(path: Path) -> dict[str, Any]:
+    """Each date column's order as a numpy array over the memory-mapped file (no copy)."""
+    table = _read_arrow(path)
+    return {name: table.column(name).chunk(0).to_numpy() for name in table.column_names}
 
 
 def _write_tables(folder: Path, extract: Extract) -> None:
@@ -343,7 +366,7 @@ def store(root: Path, key: str, extract: Extract) -> None:
         import pyarrow as pa
 
         _write_tables(tmp, extract)
-        names = [f"{name}.arrow" for name in extract.tables]
+        names = sorted(p.name for p in tmp.glob("*.arrow"))
         _write_arrow(tmp / CHILD_IDS, pa.table({"child_id": extract.child_ids.ids}))
         _write_findings(tmp / FINDINGS, extract.findings)
         meta = _meta(extract)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from ..findings import Finding
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
     from .child_codes import ChildIds
@@ -51,6 +52,9 @@ class Extract:
     child_ids: ChildIds | None = None
     """The dictionary of the ``_c`` child codes every table with a child_id carries (set by
     the loader; ``None`` for an extract built by hand, which the KPI engine then codes)."""
+    date_orders: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
+    """Per table, per date column: the rows' stable order by that date
+    (``date_order.stable_order``), when the cache kept it; the KPI engine sorts otherwise."""
 
     def has(self, name: str) -> bool:
         return name in self.tables

@@ -18,6 +18,8 @@ import pyarrow.compute as pc
 
 from ..calendar import WorkingCalendar
 from ..contract import CHILD_CODE, TABLES
+from ..date_order import DAY_NS, stable_order
+from ..date_order import NAT_INT as NAT_INT
 from ..ingest.child_codes import assign_child_codes, children_ids
 from ..ingest.model import Extract
 
@@ -100,7 +102,8 @@ class Prepared:
             if len(values) < 2 or bool(np.all(values[1:] >= values[:-1])):
                 self._sorted[key] = (values, None)
             else:
-                order = stable_order(values)
+                kept = self.extract.date_orders.get(name, {}).get(column)  # from the cache
+                order = stable_order(values) if kept is None else kept
                 self._sorted[key] = (values[order], order)
         out: tuple[np.ndarray, np.ndarray | None] = self._sorted[key]
         return out
@@ -130,28 +133,6 @@ class Prepared:
                 np.datetime64("NaT", "ns"))
         arr: np.ndarray = self.cache["dob"]
         return arr
-
-
-DAY_NS = 86_400 * 10**9
-NAT_INT = np.iinfo(np.int64).min
-"""NaT as the int64 a datetime64 column holds."""
-
-
-def stable_order(values: np.ndarray) -> np.ndarray:
-    """``np.argsort(values, kind="stable")`` of int64 nanosecond dates (NaT, the smallest
-    int64, first). Whole days spanning under 179 years, as almost every date column is, are
-    sorted as 16-bit day offsets, which numpy sorts by radix: several times faster."""
-    valid = values != NAT_INT
-    present = values[valid]
-    if len(present) and not (present % DAY_NS).any():
-        days = present // DAY_NS
-        low = int(days.min())
-        if int(days.max()) - low < np.iinfo(np.uint16).max:
-            key = np.zeros(len(values), dtype=np.uint16)
-            key[valid] = days - low + 1
-            order: np.ndarray = np.argsort(key, kind="stable")
-            return order
-    return np.argsort(values, kind="stable")
 
 
 def with_child_codes(extract: Extract) -> Extract:
