@@ -122,11 +122,57 @@ def _type_one(column: Column, arr: pa.Array, typed: Typed, sink: Sink, reject: n
 
 
 def _dates(name: str, arr: pa.Array, sink: Sink, reject: np.ndarray) -> np.ndarray:
-    """A date column: distinct values read in bulk (``fast_dates``); the few it leaves
-    (odd layouts, invalid dates) read one by one by ``parsers.parse_date``."""
-    enc = pc.dictionary_encode(arr)
-    uniques = enc.dictionary
-    days, ok = read_dates(uniques)
+    """A date column read in bulk (``fast_dates``); the few values it leaves (odd layouts,
+    invalid dates) read one by one by ``parsers.parse_date``, once per distinct value."""
+    if pa.types.is_dictionary(arr.type):
+        days, bad, reason_of = _coded_dates(arr)
+    else:
+        days, bad, reason_of = _plain_dates(arr)
+    if bad.any():
+        positions = np.flatnonzero(bad)
+        sink.add("invalid-date", "error", name, positions, arr,
+                 lambda v: f"{quoted(v)} is not a date ({reason_of.get(v or '', '')})")
+        reject[positions] = True
+        days[positions] = NAT
+    return days
+
+
+def _coded_dates(arr: pa.Array) -> tuple[np.ndarray, np.ndarray, dict[str, str]]:
+    """(days, bad rows, reason per bad text) of a dictionary-encoded column: each distinct
+    value is read once and the result spread over the rows."""
+    uniques = arr.dictionary
+    days, bad, reason_of = _read_uniques(uniques)
+    index = arr.indices.fill_null(len(uniques)).to_numpy(zero_copy_only=False)
+    out: np.ndarray = np.append(days, NAT)[index]
+    return out, np.append(bad, False)[index], reason_of
+
+
+def _plain_dates(arr: pa.Array) -> tuple[np.ndarray, np.ndarray, dict[str, str]]:
+    """The same for a column of nearly all different values (date-times), read row by row:
+    only the values the bulk reader leaves are gathered by distinct value."""
+    days, ok = read_dates(arr)
+    left = ~ok & np.asarray(pc.is_valid(arr).to_numpy(zero_copy_only=False), dtype=bool)
+    bad = np.zeros(len(arr), dtype=bool)
+    reason_of: dict[str, str] = {}
+    if left.any():
+        where = np.flatnonzero(left)
+        enc = pc.dictionary_encode(arr.take(pa.array(where)))
+        extra_days, extra_bad, reason_of = _read_uniques(enc.dictionary, bulk=False)
+        index = enc.indices.to_numpy(zero_copy_only=False)
+        days[where] = extra_days[index]
+        bad[where] = extra_bad[index]
+    return days, bad, reason_of
+
+
+def _read_uniques(
+    uniques: pa.Array, bulk: bool = True
+) -> tuple[np.ndarray, np.ndarray, dict[str, str]]:
+    """(days, bad, reason per bad text) of distinct values; ``bulk=False`` when the bulk
+    reader has already left them all."""
+    if bulk:
+        days, ok = read_dates(uniques)
+    else:
+        days, ok = np.full(len(uniques), NAT, dtype="datetime64[D]"), np.zeros(len(uniques), bool)
     reason_of: dict[str, str] = {}
     bad = np.zeros(len(uniques), dtype=bool)
     for i in np.flatnonzero(~ok).tolist():
@@ -137,15 +183,7 @@ def _dates(name: str, arr: pa.Array, sink: Sink, reject: np.ndarray) -> np.ndarr
             reason_of[text] = reason
         else:
             days[i] = _day(value)
-    index = enc.indices.fill_null(len(uniques)).to_numpy(zero_copy_only=False)
-    if bad.any():
-        positions = np.flatnonzero(np.append(bad, False)[index])
-        sink.add("invalid-date", "error", name, positions, arr,
-                 lambda v: f"{quoted(v)} is not a date ({reason_of.get(v or '', '')})")
-        reject[positions] = True
-        days[bad] = NAT
-    out: np.ndarray = np.append(days, NAT)[index]
-    return out
+    return days, bad, reason_of
 
 
 def _choice_text(text: str, upper: bool) -> str:

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Collection
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from ..errors import DataError
@@ -26,6 +28,12 @@ _SNIFF = 4096
 """Bytes looked at to recognise UTF-16 written without a BOM."""
 BLOCK_SIZE = 16 << 20
 """pyarrow parses in blocks of this size: large blocks mean fewer chunks to join."""
+CODED = pa.dictionary(pa.int32(), pa.string())
+SAMPLE = 1 << 20
+"""Bytes of a large file's body looked at to decide which coded columns repeat."""
+REPEATS = 0.5
+"""A coded column is read dictionary-encoded when its sample has at most this many distinct
+values per record (dates, flags, codes: yes; date-times, nearly all different: no)."""
 
 
 def newlines(data: bytes, start: int = 0, step: int = 1 << 24) -> int:
@@ -170,18 +178,51 @@ class CsvFile:
         self.header = Header(cells=cells, row=line)
 
     # -- reading ----------------------------------------------------------------------
-    def read(self, positions: list[int]) -> RawTable:
+    def read(self, positions: list[int], coded: Collection[int] = ()) -> RawTable:
+        """The columns at ``positions``; those in ``coded`` (columns of few distinct values)
+        may come back dictionary-encoded, which pyarrow's reader does on every core."""
         assert self.header is not None and self._lines is not None
         width = len(self.header.cells)
         try:
-            table = self._read_arrow(positions, width)
+            table = self._read_arrow(positions, width, self._repetitive(coded, width))
         except pa.ArrowInvalid:
             table = None
         if table is None:
             return self._read_python(positions, width)
         return table
 
-    def _read_arrow(self, positions: list[int], width: int) -> RawTable | None:
+    def _repetitive(self, coded: Collection[int], width: int) -> set[int]:
+        """The ``coded`` positions worth reading dictionary-encoded. A small file: all of
+        them. A large one: those whose first ``SAMPLE`` bytes of records repeat values."""
+        wanted = {p for p in coded if p < width}
+        body = len(self._data) - self._body_start
+        if not wanted or body <= 4 * SAMPLE:
+            return wanted
+        head = self._data[self._body_start:self._body_start + SAMPLE]
+        head = head[:head.rfind(b"\n") + 1]
+        names = [f"f{i}" for i in range(width)]
+        try:
+            sample = pacsv.read_csv(
+                pa.py_buffer(head),
+                read_options=pacsv.ReadOptions(column_names=names, use_threads=False),
+                parse_options=pacsv.ParseOptions(
+                    newlines_in_values=self._quoted_newlines,
+                    invalid_row_handler=lambda _row: "skip",
+                ),
+                convert_options=pacsv.ConvertOptions(
+                    column_types={names[p]: pa.string() for p in wanted},
+                    include_columns=[names[p] for p in sorted(wanted)],
+                ),
+            )
+        except pa.ArrowInvalid:
+            return wanted  # a cut inside quotes: keep them all coded (right, maybe slower)
+        if sample.num_rows == 0:
+            return wanted
+        return {p for p in wanted
+                if pc.count_distinct(sample.column(names[p])).as_py()
+                <= REPEATS * sample.num_rows}
+
+    def _read_arrow(self, positions: list[int], width: int, coded: set[int]) -> RawTable | None:
         assert self._lines is not None
         names = [f"f{i}" for i in range(width)]
         invalid: list[tuple[int, int]] = []
@@ -204,7 +245,8 @@ class CsvFile:
                     newlines_in_values=self._quoted_newlines, invalid_row_handler=on_invalid
                 ),
                 convert_options=pacsv.ConvertOptions(
-                    column_types={n: pa.string() for n in names},
+                    column_types={n: CODED if i in coded else pa.string()
+                                  for i, n in enumerate(names)},
                     include_columns=[names[p] for p in positions],
                     strings_can_be_null=False,
                     quoted_strings_can_be_null=False,

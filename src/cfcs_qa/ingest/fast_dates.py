@@ -11,6 +11,8 @@ the result is exactly ``parse_date``'s, only faster.
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -34,16 +36,35 @@ def _ints(parts: pa.StructArray, name: str) -> np.ndarray:
 def _days_of(year: np.ndarray, month: np.ndarray, day: np.ndarray, hour: np.ndarray,
              minute: np.ndarray, second: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(days, good): good where the fields make a real day (year from 1900) and time.
-    Integer arithmetic only (``civil``): a million date-times in a few milliseconds."""
+    Integer work only: years up to 9999 (every year of four digits) look up the first day
+    and length of their month in a table; later ones use ``civil``'s arithmetic."""
     good = (
-        (month >= 1) & (month <= 12) & (year >= 1900) & (day >= 1)
+        (month >= 1) & (month <= 12) & (year >= _FIRST_YEAR) & (day >= 1)
         & (hour <= 23) & (minute <= 59) & (second <= 59)
     )
-    m = np.where(good, month, 1)
-    y = np.where(good, year, 1970)
-    good &= day <= month_days(y, m)
-    value = days_from_civil(y, m, np.where(good, day, 1)).astype("datetime64[D]")
-    return value, good
+    if len(year) and int(year.max()) > _LAST_YEAR:
+        m = np.where(good, month, 1)
+        y = np.where(good, year, 1970)
+        good &= day <= month_days(y, m)
+        value = days_from_civil(y, m, np.where(good, day, 1))
+        return value.astype("datetime64[D]"), good
+    first, length = _month_table()
+    slot = np.where(good, (year - _FIRST_YEAR) * 12 + month - 1, 0)
+    good &= day <= length[slot]
+    days: np.ndarray = (first[slot] + day - 1).astype("datetime64[D]")
+    return days, good
+
+
+_FIRST_YEAR, _LAST_YEAR = 1900, 9999
+
+
+@cache
+def _month_table() -> tuple[np.ndarray, np.ndarray]:
+    """Day number of the 1st, and length, of every month from 1900 to 9999 (by
+    ``(year - 1900) * 12 + month - 1``)."""
+    years = np.repeat(np.arange(_FIRST_YEAR, _LAST_YEAR + 1, dtype=np.int64), 12)
+    months = np.tile(np.arange(1, 13, dtype=np.int64), _LAST_YEAR - _FIRST_YEAR + 1)
+    return days_from_civil(years, months, np.ones_like(years)), month_days(years, months)
 
 
 def _read_layout(values: pa.Array, pattern: str) -> tuple[np.ndarray, np.ndarray]:
@@ -77,24 +98,27 @@ layout too, with the same fields, so reading it by position gives the regex path
 _DIGIT = frozenset("ymdHMS")
 
 
-def _field(digits: np.ndarray, template: str, letter: str) -> np.ndarray:
-    """A field's value from the digit matrix (0 when the template has no such field)."""
-    out = np.zeros(len(digits), dtype=np.int32)
-    for pos in (i for i, ch in enumerate(template) if ch == letter):
-        out = out * 10 + digits[:, pos]
-    return out.astype(np.int64)
-
-
-def _matches(mat: np.ndarray, is_digit: np.ndarray, template: str) -> np.ndarray:
-    """Rows of ``mat`` (one value's bytes per row) laid out as ``template``."""
-    digit_at = [i for i, ch in enumerate(template) if ch in _DIGIT]
-    literal_at = [i for i, ch in enumerate(template) if ch not in _DIGIT and ch != " "]
-    match: np.ndarray = np.asarray(is_digit[:, digit_at].all(axis=1))
-    expected = np.frombuffer("".join(template[i] for i in literal_at).encode(), dtype=np.uint8)
-    match &= (mat[:, literal_at] == expected).all(axis=1)
-    for i in (i for i, ch in enumerate(template) if ch == " "):
-        match &= (mat[:, i] == 32) | (mat[:, i] == 84)  # " " or "T"
+def _matches(columns: np.ndarray, digits: np.ndarray, template: str) -> np.ndarray:
+    """Which values (``columns[i]``: every value's i-th byte; ``digits``: the same minus
+    ``"0"``) are laid out as ``template``: a digit where it has a letter, `` `` or ``T``
+    where it has a space, its own character elsewhere."""
+    match = np.ones(columns.shape[1], dtype=bool)
+    for i, ch in enumerate(template):
+        if ch in _DIGIT:
+            match &= digits[i] < 10  # bytes below "0" wrap round to 246 and up
+        elif ch == " ":
+            match &= (columns[i] == 32) | (columns[i] == 84)
+        else:
+            match &= columns[i] == ord(ch)
     return match
+
+
+def _field(digits: np.ndarray, template: str, letter: str) -> np.ndarray:
+    """A field's value (0 when the template has no such field); ``digits`` as above."""
+    out = np.zeros(digits.shape[1], dtype=np.int32)
+    for i in (i for i, ch in enumerate(template) if ch == letter):
+        out = out * 10 + digits[i]
+    return out
 
 
 def _read_fixed(values: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -109,19 +133,23 @@ def _read_fixed(values: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         where = np.flatnonzero(length == size)
         if not len(where):
             continue
-        layout = string_layout(values.take(pa.array(where)))
+        # every value of this length, side by side in one buffer (no copy when all are)
+        layout = string_layout(values if len(where) == n else values.take(pa.array(where)))
         assert layout is not None  # a non-empty string array
         data, starts, _lengths = layout
         first = int(starts[0])
-        mat = data[first:first + len(where) * size].reshape(len(where), size)
-        digits = mat - np.uint8(48)  # wraps below "0": ASCII digits only are < 10
-        is_digit = digits < 10
+        # one row per byte position (whole-row numpy work is much faster than columns)
+        columns = np.ascontiguousarray(
+            data[first:first + len(where) * size].reshape(len(where), size).T)
+        digits = columns - np.uint8(48)
         for template in templates:
-            match = _matches(mat, is_digit, template)
+            match = _matches(columns, digits, template)
             if not match.any():
                 continue
-            d = digits[match].astype(np.int32)
-            value, good = _days_of(*(_field(d, template, x) for x in "ymdHMS"))
+            fields = digits if match.all() else digits[:, match]
+            value, good = _days_of(*(_field(fields, template, x) for x in "ymdHMS"))
+            if len(where) == n and match.all() and good.all():
+                return value, good, good  # the usual column: one layout, every value good
             rows = where[match]
             handled[rows] = True
             days[rows[good]] = value[good]

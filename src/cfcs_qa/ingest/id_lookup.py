@@ -17,8 +17,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .uniques import written_plainly
+
 _PLAIN_NUMBER = r"^(0|[1-9][0-9]{0,17})$"
-_POWERS = np.array([10**i for i in range(1, 19)], dtype=np.int64)
 
 
 class IdLookup:
@@ -69,8 +70,7 @@ class IdLookup:
         # written the usual way: as many characters as the number has digits ("05", "+5"
         # and blanks are not)
         length = np.asarray(pc.binary_length(arr).fill_null(0).to_numpy(zero_copy_only=False))
-        digits = np.searchsorted(_POWERS, wanted, side="right") + 1
-        plain_np = (wanted >= 0) & (length == digits)
+        plain_np = written_plainly(wanted, length)
         if self._table is not None:
             offset = wanted - self._low
             inside = plain_np & (offset >= 0) & (offset < len(self._table))

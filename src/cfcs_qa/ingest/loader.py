@@ -18,7 +18,7 @@ from .csv_reader import CsvFile
 from .headers import check_site_maps, plan_columns
 from .model import Extract, TableReport
 from .sources import Layout, Located, locate
-from .table import TableOutcome, check_table, positions_to_read
+from .table import TableOutcome, check_table, coded_positions, positions_to_read
 from .teams import canonical_teams
 from .xlsx_reader import Sheet, open_workbook
 
@@ -168,7 +168,7 @@ def _load_table(
             f"with that column.{hint}"
         )
     header = reader.header
-    raw = reader.read(positions_to_read(plan))
+    raw = reader.read(positions_to_read(plan), coded_positions(table, plan))
     del reader  # the file's bytes are no longer needed
     outcome = check_table(table, located.name, header, raw, plan, settings, as_of)
     return outcome.report, outcome.findings, outcome

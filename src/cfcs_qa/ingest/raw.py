@@ -15,7 +15,9 @@ class RawTable:
     """One table as read, before any typing.
 
     ``columns`` holds only the raw positions asked for, as pyarrow string arrays (untrimmed,
-    blank = ""), one entry per record. ``rows`` gives the row a person finds each record on.
+    blank = ""), one entry per record; a column of few distinct values may instead be
+    dictionary-encoded (``dictionary<int32, string>``, same values). ``rows`` gives the
+    row a person finds each record on.
     ``malformed`` lists (row, fields found) for records with the wrong number of fields; they
     are not in ``columns``.
     """

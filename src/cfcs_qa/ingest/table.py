@@ -21,7 +21,7 @@ from .parallel import each
 from .raw import Header, RawTable
 from .rules import date_pairs, duplicate_keys, future_dates
 from .sink import Sink, quoted
-from .uniques import trimmed, trimmed_coded
+from .uniques import stripped, trimmed, trimmed_coded
 
 FREE = ("key", "text")
 """Column types with many distinct values; the others are worked on per distinct value."""
@@ -44,6 +44,11 @@ def positions_to_read(plan: ColumnPlan) -> list[int]:
     return sorted([*plan.keep, *plan.blank])
 
 
+def coded_positions(table: Table, plan: ColumnPlan) -> set[int]:
+    """Positions of columns worked on per distinct value (not keys or free text)."""
+    return {pos for pos, name in plan.keep.items() if table.column(name).type not in FREE}
+
+
 def check_table(
     table: Table, source: str, header: Header, raw: RawTable, plan: ColumnPlan,
     settings: Settings, as_of: dt.date,
@@ -55,7 +60,12 @@ def check_table(
 
     def trim(item: tuple[int, str]) -> pa.Array:
         pos, name = item
-        return (trimmed if table.column(name).type in FREE else trimmed_coded)(raw.columns[pos])
+        kind, arr = table.column(name).type, raw.columns[pos]
+        if kind in FREE:
+            return trimmed(arr)
+        if kind == "date" and not pa.types.is_dictionary(arr.type):
+            return stripped(arr)  # nearly all different (date-times): no dictionary
+        return trimmed_coded(arr)
 
     kept = list(plan.keep.items())
     text = dict(zip([n for _, n in kept], each(trim, kept, len(rows)), strict=True))

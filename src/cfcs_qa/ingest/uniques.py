@@ -33,16 +33,20 @@ def string_layout(arr: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray] | 
 
 def _edges_plain(arr: pa.Array) -> bool:
     """True when trimming cannot change any value: every non-empty value starts and ends with
-    a printable ASCII character other than space. (Blank slots' bytes count too: a cautious
-    answer, never a wrong one.)"""
+    a printable ASCII character other than space. (A blank value's neighbours' bytes are
+    looked at in its place: a cautious answer, never a wrong one.)"""
     layout = string_layout(arr)
     if layout is None:
         return False
     data, starts, lengths = layout
-    some = lengths > 0
-    first = data[starts[some]]
-    last = data[starts[some] + lengths[some] - 1]
-    return bool(((first > 0x20) & (first < 0x7F) & (last > 0x20) & (last < 0x7F)).all())
+    if len(data) == 0:
+        return True  # every value is blank
+    if int(starts[-1]) >= len(data):
+        starts = np.minimum(starts, len(data) - 1)  # a blank last value at the very end
+    ends = starts + lengths - 1  # -1 (a blank first value) reads the last byte: harmless
+    # printable non-space ASCII is 0x21..0x7E: below 0x21 wraps round to 0xDF and up
+    low, span = np.uint8(0x21), 0x7E - 0x21 + 1
+    return bool(((data[starts] - low) < span).all() and ((data[ends] - low) < span).all())
 
 
 def _may_contain(arr: pa.Array, byte: int) -> bool:
@@ -65,8 +69,10 @@ def trimmed(arr: pa.Array) -> pa.Array:
 
 def trimmed_coded(arr: pa.Array) -> pa.Array:
     """``trimmed`` for a column of few distinct values (dates, flags, codes): each distinct
-    value is trimmed once and the result stays dictionary-encoded (no strings copied)."""
-    enc = pc.dictionary_encode(arr)
+    value is trimmed once (as Python's ``str.strip`` trims) and the result stays
+    dictionary-encoded (no strings copied). A column read dictionary-encoded keeps its
+    dictionary: only that is trimmed."""
+    enc = arr if pa.types.is_dictionary(arr.type) else pc.dictionary_encode(arr)
     if len(enc.dictionary) > BULK_TRIM and pc.all(pc.string_is_ascii(enc.dictionary)).as_py():
         # many distinct values (date-times): trim them in bulk; for ASCII text these are
         # exactly the characters str.strip() removes
@@ -86,6 +92,25 @@ def trimmed_coded(arr: pa.Array) -> pa.Array:
     missing = blank[index]
     indices = pa.array(np.where(missing, 0, index).astype(np.int32), mask=missing)
     return pa.DictionaryArray.from_arrays(indices, dictionary)
+
+
+def stripped(arr: pa.Array) -> pa.Array:
+    """``trimmed_coded``'s values without the dictionary, for a column of nearly all
+    different values (date-times), where encoding costs more than it saves: ASCII text is
+    trimmed in bulk of exactly the characters ``str.strip`` removes; anything else goes to
+    ``trimmed_coded`` (so the result may be dictionary-encoded)."""
+    if not pa.types.is_string(arr.type):
+        return trimmed_coded(arr)
+    if _edges_plain(arr):
+        text = arr
+    elif pc.all(pc.string_is_ascii(arr)).as_py():
+        text = pc.utf8_trim(arr, characters=ASCII_SPACE)
+    else:
+        return trimmed_coded(arr)
+    blank = pc.equal(pc.binary_length(text), 0)
+    if pc.any(blank).as_py():
+        text = pc.if_else(blank, pa.scalar(None, pa.string()), text)
+    return text
 
 
 def key_text(arr: pa.Array) -> pa.Array:
@@ -177,7 +202,14 @@ def _surely_distinct(keys: pa.Array) -> bool:
     if low < 0 or high - low > 8 * len(values) + (1 << 20):
         return False
     length = np.asarray(pc.binary_length(keys).to_numpy(zero_copy_only=False))
-    digits = np.searchsorted(_POWERS, values, side="right") + 1
-    if not np.array_equal(length, digits):
+    if not written_plainly(values, length).all():
         return False
     return bool(np.bincount(values - low).max() <= 1)
+
+
+def written_plainly(values: np.ndarray, length: np.ndarray) -> np.ndarray:
+    """Whether each number was written the usual way, given the length of its text: as many
+    characters as it has digits (no sign, no leading zero; ``0`` itself is plain)."""
+    digits = np.searchsorted(_POWERS, values, side="right") + 1
+    plain: np.ndarray = (values >= 0) & (length == digits)
+    return plain

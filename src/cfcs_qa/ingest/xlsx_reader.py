@@ -8,6 +8,7 @@ lose Excel's ``.0``, booleans become ``TRUE``/``FALSE``. Row numbers are sheet r
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -78,7 +79,8 @@ class Sheet:
             self.header = Header(cells=cells, row=index + 1)
             self._first = index + 1
 
-    def read(self, positions: list[int]) -> RawTable:
+    def read(self, positions: list[int], coded: Collection[int] = ()) -> RawTable:
+        """The columns at ``positions``, as plain text (``coded`` is for the CSV reader)."""
         assert self.header is not None
         width = len(self.header.cells)
         rows: list[int] = []
