@@ -77,3 +77,26 @@ def test_touching_rows_merge() -> None:
     assert out["category"].tolist() == ["b", "a", "b"]
     assert out[ID].tolist() == ["R1", "R2", "R3"]
     assert out["end_date"].isna().tolist() == [True, False, False]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(ROW, max_size=25), st.permutations(["C1", "C2", "C10", "c1", "é", "Z"]))
+def test_child_code_sort_is_the_text_sort(rows: list[tuple[object, ...]],
+                                          dictionary: list[str]) -> None:
+    """With child codes (any dictionary order) and each code's rank in text order, the integer
+    sort gives the same records, in the same order, as sorting the ids themselves."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from cfcs_qa.kpi.frames import CODE
+
+    frame = _frame(rows)
+    position = {cid: i for i, cid in enumerate(dictionary)}
+    codes = [position[r[0]] if r[0] is not None else -1 for r in rows]
+    coded = frame.assign(**{CODE: pd.Series(codes, dtype="int32")})
+    rank = np.empty(len(dictionary) + 1, dtype=np.int64)
+    rank[pc.sort_indices(pa.array(dictionary)).to_numpy()] = np.arange(len(dictionary))
+    rank[-1] = len(dictionary)
+    expected = continuous(coded)  # no rank: the pyarrow sort of the ids
+    pd.testing.assert_frame_equal(continuous(coded, child_rank=rank), expected)
+    pd.testing.assert_frame_equal(expected.drop(columns=[CODE]), reference(frame))

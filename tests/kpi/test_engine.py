@@ -140,9 +140,9 @@ def test_history_prepares_continuous_records_once(monkeypatch: pytest.MonkeyPatc
     calls: list[int] = []
     real = frames.continuous
 
-    def counting(rows, by=("child_id",)):  # type: ignore[no-untyped-def]
+    def counting(rows, by=("child_id",), child_rank=None):  # type: ignore[no-untyped-def]
         calls.append(len(rows))
-        return real(rows, by)
+        return real(rows, by, child_rank)
 
     monkeypatch.setattr(frames, "continuous", counting)
     plans = [{"plan_id": "P1", "child_id": "C1", "start_date": "2025-01-01"}]

@@ -68,9 +68,9 @@ class Prepared:
             table = _with_id(self.extract.get(base), base)
             if name == "periods_of_care":
                 full = table[table["full_time"].fillna(True).astype(bool)]
-                table = continuous(full)
+                table = continuous(full, child_rank=self.child_rank())
             elif name in ("cp_plans_continuous", "cin_plans_continuous"):
-                table = continuous(table)
+                table = continuous(table, child_rank=self.child_rank())
             elif name == "placements_merged":
                 table = merge_placements(table)
             self._frames[name] = table
@@ -106,6 +106,19 @@ class Prepared:
                 order = stable_order(values) if kept is None else kept
                 self._sorted[key] = (values[order], order)
         out: tuple[np.ndarray, np.ndarray | None] = self._sorted[key]
+        return out
+
+    def child_rank(self) -> np.ndarray:
+        """Each child code's place among the ids in text order (pyarrow's, as the frames
+        sort), with one more slot, for code -1 (a blank id), placed last."""
+        if "child_rank" not in self.cache:
+            assert self.extract.child_ids is not None
+            ids = self.extract.child_ids.ids
+            rank = np.empty(len(ids) + 1, dtype=np.int64)
+            rank[pc.sort_indices(ids).to_numpy()] = np.arange(len(ids))
+            rank[-1] = len(ids)
+            self.cache["child_rank"] = rank
+        out: np.ndarray = self.cache["child_rank"]
         return out
 
     def child_codes(self, f: pd.DataFrame) -> np.ndarray:
@@ -170,7 +183,8 @@ def _with_id(table: pd.DataFrame, name: str) -> pd.DataFrame:
     return out
 
 
-def continuous(rows: pd.DataFrame, by: tuple[str, ...] = ("child_id",)) -> pd.DataFrame:
+def continuous(rows: pd.DataFrame, by: tuple[str, ...] = ("child_id",),
+               child_rank: np.ndarray | None = None) -> pd.DataFrame:
     """Merge touching rows into continuous records (vectorised).
 
     Sorted by child and start, a row starts a new record when its start is after the day after
@@ -178,40 +192,69 @@ def continuous(rows: pd.DataFrame, by: tuple[str, ...] = ("child_id",)) -> pd.Da
     Start = first start, end = latest end (blank if any is blank); other columns come from the
     record's latest row (e.g. the current category), ``_id`` and ``_row`` from its first.
 
-    One pyarrow sort (stable; blanks last, as pandas sorts); the groups are then runs of the
-    sorted rows, so every per-group step is a numpy scan, not a pandas groupby.
+    One stable sort (``_record_order``); the groups are then runs of the sorted rows, so
+    every per-group step is a numpy scan, not a pandas groupby.
     """
     if rows.empty:
         return rows.assign(_members=pd.Series(dtype="Int64"))
     far = np.datetime64("2262-01-01", "ns")
-    keys = [*by, "start_date"]
-    sort_table = pa.table({c: pa.array(rows[c]) for c in keys})
-    order = pc.sort_indices(sort_table, sort_keys=[(c, "ascending", "at_end") for c in keys]
-                            ).to_numpy()
-    f = rows.take(order).reset_index(drop=True)
-    n = len(f)
-    same = np.ones(n, dtype=bool)
-    same[0] = False
-    for c in by:
-        same[1:] &= _equal_to_previous(sort_table.column(c).take(order))
-    end = f["end_date"].to_numpy(dtype="datetime64[ns]")
+    order, same = _record_order(rows, by, child_rank)
+    n = len(rows)
+    end = rows["end_date"].to_numpy(dtype="datetime64[ns]")[order]
     end = np.where(np.isnat(end), far, end)
     cummax = _running_max_within(end, np.cumsum(~same))
     prev_max = np.roll(cummax, 1)
-    start = f["start_date"].to_numpy(dtype="datetime64[ns]")
+    start = rows["start_date"].to_numpy(dtype="datetime64[ns]")[order]
     touches = same & (start <= prev_max + np.timedelta64(1, "D"))
     touches[0] = False
     first = np.flatnonzero(~touches)
     last = np.append(first[1:] - 1, n - 1)
-    out = f.iloc[last].copy().reset_index(drop=True)
-    out["start_date"] = f["start_date"].to_numpy()[first]
+    # only the records' rows are taken from the frame, not the whole frame in sorted order
+    out = rows.take(order[last]).reset_index(drop=True)
+    at_first = order[first]
+    out["start_date"] = rows["start_date"].to_numpy()[at_first]
     max_end = np.maximum.reduceat(end, first)
     out["end_date"] = pd.Series(np.where(max_end == far, np.datetime64("NaT"), max_end),
                                 dtype="datetime64[ns]").to_numpy()
-    out[ID] = f[ID].to_numpy()[first]
-    out["_row"] = f["_row"].to_numpy()[first]
+    out[ID] = rows[ID].array.take(at_first)
+    out["_row"] = rows["_row"].to_numpy()[at_first]
     out["_members"] = np.diff(np.append(first, n))
     return out
+
+
+def _record_order(rows: pd.DataFrame, by: tuple[str, ...],
+                  child_rank: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """The stable order of rows by (*by, start_date), blanks last as pandas sorts, and for
+    each sorted row whether its ``by`` values equal the previous row's.
+
+    By child alone, with ``child_rank`` (each child code's place among the ids in text
+    order): one numpy sort of an integer key, child rank then start day. Otherwise one
+    pyarrow sort of the columns themselves."""
+    n = len(rows)
+    same = np.ones(n, dtype=bool)
+    same[0] = False
+    if by == ("child_id",) and child_rank is not None and CODE in rows.columns:
+        codes = rows[CODE].to_numpy()
+        rank = child_rank[codes].astype(np.int64)  # code -1 (blank) has the last rank
+        start = rows["start_date"].to_numpy(dtype="datetime64[ns]").view(np.int64)
+        blank = start == NAT_INT
+        days = start // DAY_NS
+        low = int(days[~blank].min()) if (~blank).any() else 0
+        offset = np.where(blank, 0, days - low)
+        width = int(offset.max()) + 2
+        if len(child_rank) * width < 1 << 62 and not (start[~blank] % DAY_NS).any():
+            key = rank * width + np.where(blank, width - 1, offset)
+            order: np.ndarray = np.argsort(key, kind="stable")
+            sorted_codes = codes[order]
+            same[1:] = sorted_codes[1:] == sorted_codes[:-1]
+            return order, same
+    keys = [*by, "start_date"]
+    sort_table = pa.table({c: pa.array(rows[c]) for c in keys})
+    order = pc.sort_indices(sort_table, sort_keys=[(c, "ascending", "at_end") for c in keys]
+                            ).to_numpy()
+    for c in by:
+        same[1:] &= _equal_to_previous(sort_table.column(c).take(order))
+    return order, same
 
 
 def _equal_to_previous(sorted_values: pa.ChunkedArray | pa.Array) -> np.ndarray:
