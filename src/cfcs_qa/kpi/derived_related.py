@@ -13,8 +13,10 @@ import pandas as pd
 from .dates import NS, birthday_many
 from .derived import Ctx, _asof, _dob, register
 from .filters import all_of, resolve_ref
-from .frames import last_by_code, month_slice, open_at, overlaps
+from .frames import overlaps
+from .latest import latest_by_key
 from .model import Filter
+from .month_rows import columns_at, open_positions
 
 
 def _frame(ctx: Ctx, name: str) -> pd.DataFrame | None:
@@ -32,10 +34,12 @@ def child_open_in(f: pd.DataFrame, ctx: Ctx, frame: str, at: Any) -> np.ndarray:
     if isinstance(when, date):
         key = ("open", frame, when)
         if key not in p.cache:
-            live = other[open_at(other, when)]
-            p.cache[key] = p.by_child(p.child_codes(live), np.ones(len(live), bool), False)
-        flags: np.ndarray = p.cache[key]
-        return flags[p.child_codes(f)]
+            codes = p.child_codes(other)[open_positions(p, frame, when)]
+            flags = np.zeros(p.n_children + 1, dtype=bool)  # last slot: code -1, never open
+            flags[codes[codes >= 0]] = True
+            p.cache[key] = flags
+        open_flags: np.ndarray = p.cache[key]
+        return open_flags[p.child_codes(f)]
     left = pd.DataFrame({"_c": p.child_codes(f), "_at": when, "_i": np.arange(len(f))})
     right = pd.DataFrame({"_c": p.child_codes(other), "start_date": other["start_date"],
                           "end_date": other["end_date"]})
@@ -54,9 +58,14 @@ def value_at(f: pd.DataFrame, ctx: Ctx, frame: str, column: str, at: Any) -> pd.
         return pd.Series([pd.NA] * len(f), index=f.index)
     p = ctx.prepared
     when = resolve_ref(at, ctx.window)
-    live = other[open_at(other, when)].sort_values("start_date", kind="stable")
-    values = live[column].astype(object).to_numpy()
-    by_code = p.by_child(p.child_codes(live), values, None)  # the latest start wins
+    key = ("open-by-start", frame, when)
+    if key not in p.cache:  # the open rows in start order (stable: as sort_values orders them)
+        pos = open_positions(p, frame, when)
+        starts = other["start_date"].to_numpy(dtype=NS).view(np.int64)[pos]
+        p.cache[key] = pos[np.argsort(starts, kind="stable")]
+    rows: np.ndarray = p.cache[key]
+    values = other[column].iloc[rows].astype(object).to_numpy()
+    by_code = p.by_child(p.child_codes(other)[rows], values, None)  # the latest start wins
     out = pd.Series(by_code[p.child_codes(f)], index=f.index, dtype=object)
     return out.where(out.notna(), None)
 
@@ -78,7 +87,8 @@ def linked_or_latest(f: pd.DataFrame, ctx: Ctx, table: str, link: str, key: str,
         return np.full(len(f), np.datetime64("NaT"), dtype=NS)
     memo = ("link", table, key, value)
     if memo not in ctx.prepared.cache:
-        firsts = other[other[key].notna()].drop_duplicates(key)
+        pair = other[[key, value]]
+        firsts = pair[pair[key].notna()].drop_duplicates(key)
         ctx.prepared.cache[memo] = (pd.Index(firsts[key].to_numpy(dtype=object)),
                                     np.append(firsts[value].to_numpy(dtype=NS),
                                               np.datetime64("NaT", "ns")))
@@ -99,22 +109,18 @@ def latest_related(f: pd.DataFrame, ctx: Ctx, table: str, key: str, date: str,
     p = ctx.prepared
     memo = ("latest", table, key, date)
     if memo not in p.cache:
-        # once per run: the table in date order, with integer codes for the key
-        ordered = other[other[date].notna()].sort_values(date, kind="stable")
+        # once per run: integer codes for the key, and the rows ordered by (code, date)
         if key == "child_id":
-            index, codes = None, p.child_codes(ordered)
+            index, codes = None, p.child_codes(other).astype(np.int64)
         else:
-            codes, uniques = pd.factorize(ordered[key])
-            index = pd.Index(np.asarray(uniques, dtype=object))
-        p.cache[memo] = (ordered[date].to_numpy(dtype=NS), np.asarray(codes), index)
-    dates, codes, index = p.cache[memo]
-    limit = np.datetime64(resolve_ref(on_or_before, ctx.window), "ns")
-    hi = int(np.searchsorted(dates, limit, side="right"))
-    size = (p.n_children if index is None else len(index)) + 1
-    latest = last_by_code(codes[:hi], dates[:hi], size, np.datetime64("NaT", "ns"))
+            factor, uniques = pd.factorize(other[key])
+            index, codes = pd.Index(np.asarray(uniques, dtype=object)), factor.astype(np.int64)
+        p.cache[memo] = (index, latest_by_key(codes, other[date].to_numpy(dtype=NS)))
+    index, lookup = p.cache[memo]
     wanted = p.child_codes(f) if index is None else \
         np.asarray(index.get_indexer(f[key].to_numpy(dtype=object)))
-    return latest[wanted]
+    limit = np.datetime64(resolve_ref(on_or_before, ctx.window), "ns")
+    return lookup.at(np.asarray(wanted, dtype=np.int64), limit)
 
 
 @register("count_related", {"table": "frame", "date": "table_field", "from": "ref", "to": "ref",
@@ -131,14 +137,18 @@ def count_related(f: pd.DataFrame, ctx: Ctx, table: str, date: str, to: Any,
     w1 = resolve_ref(kw["from"], ctx.window)
     w2 = resolve_ref(to, ctx.window)
     flt = [Filter.model_validate(x) for x in (filters or [])]
-    if end is None:
-        sel = month_slice(ctx.prepared, table, date, w1, w2)
-    else:
-        sel = other[overlaps(other, w1, w2, start=date, end=end)]
-    if flt:
-        sel = sel[all_of(sel, flt, ctx.window)]
     p = ctx.prepared
-    codes = p.child_codes(sel)
+    if end is None:
+        rows: tuple[Any, ...] = ("in", date, w1, w2)
+        pos = p.positions(table, date, w1, w2)
+    else:
+        rows = ("overlap", date, end, w1, w2)
+        pos = np.flatnonzero(overlaps(other, w1, w2, start=date, end=end))
+    codes = p.child_codes(other)[pos]
+    if flt:  # the rows' filtered columns only, not the whole rows
+        used = {x.field for x in flt} | {str(x.value["field"]) for x in flt
+                                         if isinstance(x.value, dict) and "field" in x.value}
+        codes = codes[all_of(columns_at(p, table, used, rows, pos), flt, ctx.window)]
     counts = np.bincount(codes[codes >= 0], minlength=p.n_children + 1).astype("float64")
     counts[-1] = 0  # code -1: a child seen nowhere else
     return counts[p.child_codes(f)]
@@ -154,16 +164,19 @@ def care_days_since_birthday(f: pd.DataFrame, ctx: Ctx, frame: str, years: int,
         return np.zeros(len(f))
     p = ctx.prepared
     last = pd.Timestamp(resolve_ref(until, ctx.window)) + pd.Timedelta(days=1)
-    kids = pd.DataFrame({"_c": p.child_codes(f),
-                         "_from": birthday_many(_dob(f, ctx), years)}).drop_duplicates("_c")
-    right = pd.DataFrame({"_c": p.child_codes(other), "start_date": other["start_date"],
-                          "end_date": other["end_date"]})
-    m = kids[kids["_c"] >= 0].merge(right, on="_c")
-    lo = np.maximum(m["start_date"].to_numpy(dtype=NS), m["_from"].to_numpy(dtype=NS))
-    hi_end = m["end_date"].fillna(last).to_numpy(dtype=NS)
+    # each child's birthday by code (code -1 and children not in f: NaT, so no days), then
+    # one pass over the other frame's rows: no merge
+    codes = p.child_codes(f)
+    start_by_code = np.full(p.n_children + 1, np.datetime64("NaT"), dtype=NS)
+    start_by_code[codes] = birthday_many(_dob(f, ctx), years)
+    start_by_code[-1] = np.datetime64("NaT")
+    other_codes = p.child_codes(other)
+    lo = np.maximum(other["start_date"].to_numpy(dtype=NS), start_by_code[other_codes])
+    hi_end = other["end_date"].fillna(last).to_numpy(dtype=NS)
     hi = np.minimum(hi_end, np.datetime64(last.to_datetime64(), "ns"))
     days = np.clip((hi - lo) / np.timedelta64(1, "D"), 0, None)
     days = np.where(np.isnan(days), 0, days)
-    total = np.bincount(m["_c"].to_numpy(), weights=days, minlength=p.n_children + 1)
+    total = np.bincount(np.where(other_codes >= 0, other_codes, p.n_children), weights=days,
+                        minlength=p.n_children + 1)
     total[-1] = 0
-    return total[p.child_codes(f)]
+    return total[codes]

@@ -13,9 +13,10 @@ import pandas as pd
 from ..calendar import month_end
 from ..findings import Finding
 from .derived import REGISTRY, Ctx
-from .filters import Window, all_of
+from .filters import Window, all_of, mask
 from .frames import CODE, ID, Prepared, frame_base_table, month_slice, open_at
 from .model import Filter, KpiDef
+from .month_rows import narrow_records, needed_columns
 from .teams import teams_at
 
 IN, OUT, NOT_YET_DUE, LEFT_OUT = "in", "out", "not_yet_due", "left_out"
@@ -58,7 +59,12 @@ def window_for(first: date, as_of: date) -> Window:
     return Window(first=first, me=month_end(first), as_of=as_of)
 
 
-def records_of_month(p: Prepared, k: KpiDef, w: Window) -> pd.DataFrame:
+def records_of_month(p: Prepared, k: KpiDef, w: Window,
+                     columns: set[str] | None = None) -> pd.DataFrame:
+    """The month's records of the KPI's frame: every column (``columns`` None, for explain's
+    detail) or only ``columns`` (``month_rows.narrow_records``)."""
+    if columns is not None:
+        return narrow_records(p, k, w.first, w.me, columns)
     if k.period.type == "in_month":
         assert k.period.date is not None
         return month_slice(p, k.source, k.period.date, w.first, w.me)
@@ -84,26 +90,30 @@ def evaluate(p: Prepared, k: KpiDef, first: date, *, options: dict[str, Any] | N
     w = window_for(first, p.as_of)
     if any(not p.extract.has(t) for t in k.requires):
         return Figure("no_data")
-    f = derive(records_of_month(p, k, w), p, k, w)
-    pop = all_of(f, k.population, w)
-    nyd = pop & all_of(f, k.not_yet_due, w) if k.not_yet_due else pop & False
-    left = pd.Series(False, index=f.index)
+    columns = None if detail else needed_columns(k, ids)
+    f = derive(records_of_month(p, k, w, columns), p, k, w)
+    pop_masks = [mask(f, flt, w) for flt in k.population]
+    pop = np.ones(len(f), dtype=bool)
+    for m in pop_masks:
+        pop &= m
+    nyd = pop & all_of(f, k.not_yet_due, w) if k.not_yet_due else np.zeros(len(f), dtype=bool)
+    left = np.zeros(len(f), dtype=bool)
     for col in k.left_out_blank:
-        left |= f[col].isna()
+        left |= f[col].isna().to_numpy()
     left &= pop & ~nyd
     den = pop & ~nyd & ~left
     numerator = list(k.numerator or [])
     numerator += _recency(k, options or {})
     num = den & all_of(f, numerator, w) if k.numerator is not None else den
     want = ids or detail
-    fig = _count(k, f, den, num, want)
+    fig = _count(p, k, f, den, num, want)
     if k.rate_denominator is not None:
         fig = _rate(p, k, w, fig)
-    fig.blank_flags, fig.findings = _blank_flags(k, f, den, left, detail, w)
+    fig.blank_flags, fig.findings = _blank_flags(k, f, den, left, detail, pop_masks)
     fig.extras = _extras(p, k, w)
     for band in k.bands:
         bmask = all_of(f, band.filters, w)
-        fig.bands[band.name] = _count(k, f, den & bmask, num & bmask, want)
+        fig.bands[band.name] = _count(p, k, f, den & bmask, num & bmask, want)
     if by_team and k.team_split:
         fig.by_team = _by_team(p, k, w, f, den, num)
     if detail:
@@ -114,22 +124,32 @@ def evaluate(p: Prepared, k: KpiDef, first: date, *, options: dict[str, Any] | N
     return fig
 
 
-def _ids(k: KpiDef, f: pd.DataFrame, m: pd.Series) -> list[str]:
+def _ids(k: KpiDef, f: pd.DataFrame, m: np.ndarray) -> list[str]:
     col = "child_id" if k.count == "children" else ID
     return sorted(pd.unique(f.loc[m, col].astype(str)))
 
 
-def _n(k: KpiDef, f: pd.DataFrame, m: pd.Series) -> int:
+def _n(p: Prepared, k: KpiDef, f: pd.DataFrame, m: np.ndarray) -> int:
     if k.count == "children":  # distinct child codes: one per distinct id, -1 for a blank
-        codes = f[CODE].to_numpy()[m.to_numpy(dtype=bool)]
-        return len(np.unique(codes[codes >= 0]))
-    return int(m.sum())
+        codes = f[CODE].to_numpy()[m]
+        return distinct_codes(codes[codes >= 0], p.n_children)
+    return int(np.count_nonzero(m))
 
 
-def _count(k: KpiDef, f: pd.DataFrame, den: pd.Series, num: pd.Series,
+def distinct_codes(codes: np.ndarray, size: int) -> int:
+    """How many distinct codes in [0, size): a flag per code for many (no sort), else
+    ``np.unique``."""
+    if len(codes) < 4096:
+        return len(np.unique(codes))
+    seen = np.zeros(size, dtype=bool)
+    seen[codes] = True
+    return int(np.count_nonzero(seen))
+
+
+def _count(p: Prepared, k: KpiDef, f: pd.DataFrame, den: np.ndarray, num: np.ndarray,
            want_ids: bool = False) -> Figure:
     """Counts (records, or children once each); the ids only when someone will read them."""
-    fig = figure_from(k, _n(k, f, num), _n(k, f, den))
+    fig = figure_from(k, _n(p, k, f, num), _n(p, k, f, den))
     if want_ids:
         fig.den_ids, fig.num_ids = _ids(k, f, den), _ids(k, f, num)
     return fig
@@ -160,8 +180,10 @@ def _recency(k: KpiDef, options: dict[str, Any]) -> list[Filter]:
     return [Filter(field=k.recency["field"], op="ge", value={"ref": "ME", "months": -months})]
 
 
-def _blank_flags(k: KpiDef, f: pd.DataFrame, den: pd.Series, left: pd.Series,
-                 detail: bool, w: Window) -> tuple[int, list[Finding]]:
+def _blank_flags(k: KpiDef, f: pd.DataFrame, den: np.ndarray, left: np.ndarray,
+                 detail: bool, pop_masks: list[np.ndarray]) -> tuple[int, list[Finding]]:
+    """Blank flags counted (and, for detail, one finding each); ``pop_masks``: the mask of
+    each population filter, in order."""
     table = frame_base_table(k.source)
     total = 0
     findings: list[Finding] = []
@@ -170,13 +192,16 @@ def _blank_flags(k: KpiDef, f: pd.DataFrame, den: pd.Series, left: pd.Series,
         if not bf.field:
             continue
         if bf.scope == "population":
-            others = [flt for flt in k.population if flt.field != bf.field]
-            checks.append((bf.field, all_of(f, others, w) & f[bf.field].isna()))
+            others = np.ones(len(f), dtype=bool)
+            for flt, m in zip(k.population, pop_masks, strict=True):
+                if flt.field != bf.field:
+                    others &= m
+            checks.append((bf.field, others & f[bf.field].isna().to_numpy()))
         else:
-            checks.append((bf.field, den & f[bf.field].isna()))
+            checks.append((bf.field, den & f[bf.field].isna().to_numpy()))
     checks += [(col, left & f[col].isna()) for col in k.left_out_blank]
     for col, m in checks:
-        total += int(m.sum())
+        total += int(np.count_nonzero(m))
         if detail and m.any():
             verdict = "left out" if col in k.left_out_blank else "counted as not met"
             for rid, row in zip(f.loc[m, ID], f.loc[m, "_row"], strict=True):
@@ -205,15 +230,15 @@ def _extras(p: Prepared, k: KpiDef, w: Window) -> dict[str, Any]:
     return {e.name: int(all_of(whole, e.filters, w).sum()) for e in k.extras}
 
 
-def _by_team(p: Prepared, k: KpiDef, w: Window, f: pd.DataFrame, den: pd.Series,
-             num: pd.Series) -> dict[str, Figure]:
+def _by_team(p: Prepared, k: KpiDef, w: Window, f: pd.DataFrame, den: np.ndarray,
+             num: np.ndarray) -> dict[str, Figure]:
     if k.kind == "event" and k.period.type == "in_month" and k.period.date:
         ref = f[k.period.date].to_numpy(dtype="datetime64[ns]")
     else:
         ref = np.full(len(f), np.datetime64(w.me, "ns"))
-    team = pd.Series(teams_at(p, p.child_codes(f), ref), index=f.index)
+    team = teams_at(p, p.child_codes(f), ref)
     out: dict[str, Figure] = {}
     for name in sorted(set(team[den])):
         t = team == name
-        out[name] = _count(k, f, den & t, num & t)
+        out[name] = _count(p, k, f, den & t, num & t)
     return out

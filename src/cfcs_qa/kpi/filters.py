@@ -14,6 +14,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+from pandas.arrays import ArrowStringArray
 
 from ..calendar import add_months
 from .model import Filter
@@ -84,9 +87,12 @@ def _lower(s: pd.Series) -> pd.Series:
 
 def mask(f: pd.DataFrame, filt: Filter, w: Window) -> np.ndarray:
     """Boolean array (no NA) for one filter."""
-    m = _mask(f, filt, w)
+    col = f[filt.field]
+    m = _fast_mask(col, f, filt, w)
+    if m is None:
+        m = _mask(col, f, filt, w)
     if filt.or_null:
-        m = m | f[filt.field].isna().to_numpy()
+        m = m | col.isna().to_numpy()
     return m
 
 
@@ -95,8 +101,73 @@ _COMPARE = {"eq": np.equal, "ne": np.not_equal, "lt": np.less, "le": np.less_equ
             "gt": np.greater, "ge": np.greater_equal}
 
 
-def _mask(f: pd.DataFrame, filt: Filter, w: Window) -> np.ndarray:
-    col = f[filt.field]
+def _fast_mask(col: pd.Series, f: pd.DataFrame, filt: Filter, w: Window) -> np.ndarray | None:
+    """The same mask as ``_mask`` straight from the column's arrays, for the common cases (a
+    boolean column, text against text literals, numbers against a number); None otherwise.
+    Pandas' per-call overhead (new Series, ``astype("boolean")``, ``.str`` accessors) is most
+    of a small month's cost, so these skip it."""
+    op, arr = filt.op, col.array
+    if op in _BOOL_OPS:
+        true, na = _truth(col)
+        if true is None:
+            return None
+        return {"is_true": true, "is_false": ~(true | na), "not_true": ~true,
+                "not_false": true | na}[op]
+    if isinstance(arr, ArrowStringArray):
+        text = _text_values(filt)
+        if text is None:
+            return None
+        lowered = pc.utf8_lower(pa.array(arr))
+        if op in ("in", "not_in"):
+            hit = _bool(pc.is_in(lowered, value_set=pa.array(text, type=lowered.type)))
+            return hit if op == "in" else (~hit & ~_bool(pc.is_null(lowered)))
+        if op in ("eq", "ne"):
+            fn = pc.equal if op == "eq" else pc.not_equal
+            return _bool(pc.fill_null(fn(lowered, text[0]), False))
+        return None
+    value = filt.value
+    if op in _COMPARE and isinstance(col.dtype, np.dtype) and col.dtype.kind in "if" \
+            and _is_number(value):
+        values = col.to_numpy()
+        out = np.asarray(_COMPARE[op](values, value))
+        if col.dtype.kind == "f":
+            out &= ~np.isnan(values)
+        return out
+    return None
+
+
+def _truth(col: pd.Series) -> tuple[np.ndarray | None, np.ndarray]:
+    """(true, blank) of a boolean column (numpy bool or nullable boolean); (None, _) else."""
+    if isinstance(col.dtype, np.dtype) and col.dtype.kind == "b":
+        values: np.ndarray = col.to_numpy()
+        return values, np.zeros(len(values), dtype=bool)
+    if isinstance(col.dtype, pd.BooleanDtype):
+        arr = col.array
+        return arr.to_numpy(dtype=bool, na_value=False), np.asarray(arr.isna())
+    return None, np.zeros(0, dtype=bool)
+
+
+def _text_values(filt: Filter) -> list[str] | None:
+    """The filter's literal(s), lowered, when every one is text (else None: the plain path)."""
+    if filt.op in ("in", "not_in"):
+        values = filt.value
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            return None
+        return [v.lower() for v in values]
+    if isinstance(filt.value, str) and not is_ref(filt.value):
+        return [filt.value.lower()]
+    return None
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _bool(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    return np.asarray(values.to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _mask(col: pd.Series, f: pd.DataFrame, filt: Filter, w: Window) -> np.ndarray:
     op = filt.op
     if op == "is_null":
         return col.isna().to_numpy()
@@ -141,8 +212,9 @@ def _mask(f: pd.DataFrame, filt: Filter, w: Window) -> np.ndarray:
     return pd.Series(result, index=f.index).to_numpy(dtype=bool, na_value=False) & valid
 
 
-def all_of(f: pd.DataFrame, filters: list[Filter], w: Window) -> pd.Series:
+def all_of(f: pd.DataFrame, filters: list[Filter], w: Window) -> np.ndarray:
+    """Rows meeting every filter (a plain boolean array)."""
     out = np.ones(len(f), dtype=bool)
     for filt in filters:
         out &= mask(f, filt, w)
-    return pd.Series(out, index=f.index)
+    return out

@@ -1,0 +1,100 @@
+"""A month's records of a KPI's frame, narrowed to the columns the KPI reads.
+
+Taking a month's rows out of a wide frame copies every column, text columns included (a
+pyarrow take, slow), though a KPI reads only a few of them. Outside ``explain`` (which shows
+any column in its sentences) the engine takes just the columns a KPI names: its period date,
+the fields of its filters and blank flags, the columns its derived functions read (the
+registry's ``field``/``date_or_field`` parameters) and the child code; the ids when asked for.
+Each (frame, column, rows) take is memoised per run, so KPIs sharing a month share it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from itertools import chain
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .filters import is_ref
+from .frames import CODE, ID, Prepared, open_at
+from .model import Filter, KpiDef
+
+
+def needed_columns(k: KpiDef, ids: bool) -> set[str]:
+    """Every column of the KPI's frame that its evaluation (not explain) reads."""
+    from .derived import REGISTRY  # derived imports this module (through derived_related)
+
+    cols = {CODE}
+    if k.period.type == "in_month" and k.period.date:
+        cols.add(k.period.date)
+    filters: Iterable[Filter] = chain(k.population, k.not_yet_due, k.numerator or [],
+                                      *(b.filters for b in k.bands))
+    for flt in filters:
+        cols.add(flt.field)
+        if isinstance(flt.value, dict) and "field" in flt.value:
+            cols.add(str(flt.value["field"]))
+    if k.recency:
+        cols.add(str(k.recency.get("field")))
+    cols.update(k.left_out_blank)
+    for bf in k.blank_flags:
+        cols.update(c for c in (bf.field, bf.count) if c)
+    for d in k.derived:
+        spec = REGISTRY[d.fn]
+        for name, kind in spec.params.items():
+            value = d.args.get(name)
+            if kind == "field" or (kind == "date_or_field" and not is_ref(value)):
+                if isinstance(value, str):
+                    cols.add(value)
+    if ids:
+        cols.update((ID, "child_id"))
+    return cols
+
+
+def narrow_records(p: Prepared, k: KpiDef, first: date, me: date,
+                   columns: set[str]) -> pd.DataFrame:
+    """The KPI's records for the month (as ``evaluate.records_of_month`` selects them), only
+    ``columns`` of them (those the frame has), with a fresh 0..n-1 index."""
+    if k.period.type == "in_month":
+        assert k.period.date is not None
+        rows: tuple[Any, ...] = ("in", k.period.date, first, me)
+        pos: np.ndarray | None = p.positions(k.source, k.period.date, first, me)
+    elif k.period.type == "open_at_me":
+        rows = ("open", k.period.start, k.period.end, me)
+        pos = open_positions(p, k.source, me, k.period.start, k.period.end)
+    else:
+        rows, pos = ("all",), None
+    return columns_at(p, k.source, columns, rows, pos)
+
+
+def columns_at(p: Prepared, name: str, columns: set[str], rows: tuple[Any, ...],
+               pos: np.ndarray | None) -> pd.DataFrame:
+    """Rows ``pos`` of frame ``name`` (all rows: None), only ``columns`` (those it has, in its
+    order), with a fresh 0..n-1 index. ``rows`` names the rows (the memo key of each column's
+    take: the same ``rows`` must always mean the same ``pos``)."""
+    full = p.frame(name)
+    data = {c: _column(p, name, full, c, rows, pos) for c in full.columns if c in columns}
+    return pd.DataFrame(data, index=pd.RangeIndex(len(full) if pos is None else len(pos)),
+                        copy=False)
+
+
+def open_positions(p: Prepared, name: str, at: date, start: str = "start_date",
+                   end: str = "end_date") -> np.ndarray:
+    """Row positions of ``name`` open at ``at`` (``frames.open_at``), memoised per run."""
+    key = ("open-rows", name, start, end, at)
+    if key not in p.cache:
+        p.cache[key] = np.flatnonzero(open_at(p.frame(name), at, start, end))
+    out: np.ndarray = p.cache[key]
+    return out
+
+
+def _column(p: Prepared, name: str, full: pd.DataFrame, column: str, rows: tuple[Any, ...],
+            pos: np.ndarray | None) -> Any:
+    if pos is None:
+        return full[column].array
+    key = ("rows-of", name, column, rows)
+    if key not in p.cache:
+        p.cache[key] = full[column].array.take(pos)
+    return p.cache[key]
