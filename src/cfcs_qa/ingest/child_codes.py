@@ -45,20 +45,34 @@ def children_ids(children: pd.DataFrame | None) -> pa.Array:
     return pc.unique(pa.array(children["child_id"], type=pa.string()).drop_null())
 
 
-def assign_child_codes(frames: dict[str, pd.DataFrame], known: pa.Array) -> ChildIds:
+FirstPass = tuple[np.ndarray, pa.Array, np.ndarray]
+"""One table's child ids looked up among the known ones: (code per row, -1 when blank or not
+known; the ids as text; mask of orphans: ids given but not known)."""
+
+
+def first_pass(lookup: IdLookup, frame: pd.DataFrame) -> FirstPass:
+    values = pa.array(frame["child_id"], type=pa.string())
+    codes = lookup.positions(values)
+    valid = np.asarray(pc.is_valid(values).to_numpy(zero_copy_only=False), dtype=bool)
+    orphan = valid & (codes < 0)
+    return codes, values, orphan
+
+
+def assign_child_codes(
+    frames: dict[str, pd.DataFrame], known: pa.Array, lookup: IdLookup | None = None,
+    done: dict[str, FirstPass] | None = None,
+) -> ChildIds:
     """Add a ``CHILD_CODE`` column to every frame with a ``child_id`` (in place) and return the
-    dictionary. ``known``: distinct non-blank ids of the children file."""
+    dictionary. ``known``: distinct non-blank ids of the children file; ``lookup``: an
+    ``IdLookup(known)`` already built, and ``done``: first passes already made with it (the
+    loader makes them while other tables are still being read)."""
     names = [n for n, f in frames.items() if "child_id" in f.columns]
-    lookup = IdLookup(known)
-
-    def first_pass(name: str) -> tuple[np.ndarray, pa.Array, np.ndarray]:
-        values = pa.array(frames[name]["child_id"], type=pa.string())
-        codes = lookup.positions(values)
-        valid = np.asarray(pc.is_valid(values).to_numpy(zero_copy_only=False), dtype=bool)
-        orphan = valid & (codes < 0)
-        return codes, values, orphan
-
-    passes = each(first_pass, names, sum(len(frames[n]) for n in names))
+    lookup = lookup if lookup is not None else IdLookup(known)
+    done = done or {}
+    todo = [n for n in names if n not in done]
+    made = dict(zip(todo, each(lambda name: first_pass(lookup, frames[name]), todo,
+                               sum(len(frames[n]) for n in todo)), strict=True))
+    passes = [done[n] if n in done else made[n] for n in names]
     orphan_values = [values.filter(pa.array(orphan)) for _, values, orphan in passes
                      if orphan.any()]
     extra = (pc.unique(pa.chunked_array(orphan_values, type=pa.string()))

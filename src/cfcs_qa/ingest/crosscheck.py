@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..contract import CHILD_CODE, ROW, TABLES
-from ..findings import Finding, Level
+from ..findings import Finding, Level, clip_value
 from .child_codes import ChildIds
 from .parallel import each
 from .sink import quoted
@@ -31,11 +31,11 @@ Found = tuple[Finding, str | None]
 
 
 def cross_checks(frames: dict[str, pd.DataFrame], ids: dict[str, pa.Array],
-                 child_ids: ChildIds) -> list[Found]:
+                 child_ids: ChildIds, done: dict[str, ChildChecks] | None = None) -> list[Found]:
     """``child_ids``: the dictionary of the child codes the frames carry
-    (``assign_child_codes``)."""
+    (``assign_child_codes``); ``done``: tables whose ``table_child_checks`` are made."""
     out: list[Found] = []
-    orphans, births = _child_checks(frames, child_ids)
+    orphans, births = _child_checks(frames, child_ids, done or {})
     for name in orphans:
         out += orphans[name]
     for name, column, target in REFERENCES:
@@ -50,47 +50,63 @@ def cross_checks(frames: dict[str, pd.DataFrame], ids: dict[str, pa.Array],
     return out
 
 
+ChildChecks = tuple[list[Found], list[Found]]
+"""A table's ``orphan-child`` and ``before-birth`` findings."""
+
+
 def _child_checks(
-    frames: dict[str, pd.DataFrame], child_ids: ChildIds
+    frames: dict[str, pd.DataFrame], child_ids: ChildIds, done: dict[str, ChildChecks]
 ) -> tuple[dict[str, list[Found]], dict[str, list[Found]]]:
     """``orphan-child`` and ``before-birth`` of every table from the child codes the frames
     carry (a code past the children file's ids is an orphan; the date of birth is one
     integer index away)."""
-    born = _birth_by_code(frames.get("children"), len(child_ids))
+    children = frames.get("children")
+    born = (birth_by_code(children, children[CHILD_CODE].to_numpy(), len(child_ids))
+            if children is not None else None)
     names = [n for n, f in frames.items() if n != "children" and CHILD_CODE in f]
 
-    def one(name: str) -> tuple[list[Found], list[Found]]:
-        frame = frames[name]
-        codes = frame[CHILD_CODE].to_numpy()
-        orphan = codes >= child_ids.known
-        orphans = _emit("orphan-child", "warning", name, frame, orphan, "child_id",
-                        frame["child_id"],
-                        lambda v, _p: f"child_id {quoted(v)} is not in children")
-        starts = TABLES[name].start_dates
-        if born is None or not starts or not len(frame):
-            return orphans, []
-        column = starts[0]
-        mask = frame[column].to_numpy() < born.astype(frame[column].dtype)[codes]
-        return orphans, _emit("before-birth", "warning", name, frame, mask, column,
-                              frame[column], _before_birth_message(column))
+    def one(name: str) -> ChildChecks:
+        if name in done:
+            return done[name]
+        codes = frames[name][CHILD_CODE].to_numpy()
+        return table_child_checks(name, frames[name], codes, codes >= child_ids.known, born)
 
-    results = each(one, names, sum(len(frames[n]) for n in names))
+    results = each(one, names, sum(len(frames[n]) for n in names if n not in done))
     orphans = {n: r[0] for n, r in zip(names, results, strict=True)}
     births = {n: r[1] for n, r in zip(names, results, strict=True) if r[1]}
     return orphans, births
 
 
-def _birth_by_code(children: pd.DataFrame | None, size: int) -> np.ndarray | None:
+def table_child_checks(
+    name: str, frame: pd.DataFrame, codes: np.ndarray, orphan: np.ndarray,
+    born: np.ndarray | None,
+) -> ChildChecks:
+    """One table's ``orphan-child`` (rows in ``orphan``) and ``before-birth`` findings.
+    ``codes`` index ``born`` (``birth_by_code``); a code of -1, or any code with no child
+    of the children file, must index a NaT."""
+    orphans = _emit("orphan-child", "warning", name, frame, orphan, "child_id",
+                    frame["child_id"], lambda v, _p: f"child_id {quoted(v)} is not in children")
+    starts = TABLES[name].start_dates
+    if born is None or not starts or not len(frame):
+        return orphans, []
+    column = starts[0]
+    mask = frame[column].to_numpy() < born.astype(frame[column].dtype)[codes]
+    return orphans, _emit("before-birth", "warning", name, frame, mask, column,
+                          frame[column], _before_birth_message(column))
+
+
+def birth_by_code(children: pd.DataFrame, codes: np.ndarray, size: int) -> np.ndarray | None:
     """Date of birth per child code (its first accepted row with one), NaT for the rest and
-    in one extra slot at the end (code -1: a blank id)."""
-    if children is None:
+    in one extra slot at the end (code -1: a blank id). ``codes``: the children rows'
+    codes; ``size``: how many codes there are."""
+    dob_given = children["date_of_birth"].notna().to_numpy(dtype=bool)
+    if not dob_given.any():
         return None
-    births = children.dropna(subset=["date_of_birth"]).drop_duplicates("child_id")
-    if births.empty:
-        return None
-    dob = births["date_of_birth"].to_numpy()
+    given = np.flatnonzero(dob_given)
+    first = given[~children["child_id"].iloc[given].duplicated().to_numpy(dtype=bool)]
+    dob = children["date_of_birth"].to_numpy()[first]
     out = np.full(size + 1, np.datetime64("NaT"), dtype=dob.dtype)
-    out[births[CHILD_CODE].to_numpy()] = dob
+    out[codes[first]] = dob
     out[size] = np.datetime64("NaT")
     return out
 
@@ -111,10 +127,11 @@ def _emit(
         frame["child_id"].iloc[positions].tolist() if "child_id" in frame else [None] * len(rows)
     )
     found: list[Found] = []
-    for i, (row, value, kid) in enumerate(zip(rows, shown, child, strict=True)):
-        text = None if value is None or value is pd.NA or value != value else str(value)
-        finding = Finding.make(code, level, message(text, int(positions[i])), table=table,
-                               row=row, column=column, value=text)
+    na = pd.NA
+    for row, value, kid, at in zip(rows, shown, child, positions.tolist(), strict=True):
+        text = None if value is None or value is na or value != value else str(value)
+        # Finding.make, spelled out: tens of thousands of these on a large extract
+        finding = Finding(code, level, table, row, column, clip_value(text), message(text, at))
         found.append((finding, kid if isinstance(kid, str) else None))
     return found
 
@@ -144,7 +161,7 @@ def overlapping_allocations(frame: pd.DataFrame) -> list[Found]:
     end = _days(frame["end_date"])
     end = np.where(end == _NAT_DAYS, _OPEN_DAY, end)
     rows = frame[ROW].to_numpy()
-    order = np.lexsort((rows, start, child))
+    order = _order_by(child, start, rows)
     child, start, end = child[order], start[order], end[order]
     same = np.zeros(len(order), dtype=bool)
     same[1:] = child[1:] == child[:-1]
@@ -171,6 +188,17 @@ def overlapping_allocations(frame: pd.DataFrame) -> list[Found]:
         lambda v, p: f"allocation starting {v} begins while the allocation on row "
         f"{int(other[p])} is still open",
     )
+
+
+def _order_by(child: np.ndarray, start: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """``np.lexsort((rows, start, child))``; without the sort when the rows are in that
+    order already (an extract listed by child and start date)."""
+    ahead = (child[1:] > child[:-1]) | (child[1:] == child[:-1]) & (
+        (start[1:] > start[:-1]) | (start[1:] == start[:-1]) & (rows[1:] > rows[:-1]))
+    if ahead.all():
+        return np.arange(len(child))
+    order: np.ndarray = np.lexsort((rows, start, child))
+    return order
 
 
 _NAT_DAYS = np.iinfo(np.int64).min

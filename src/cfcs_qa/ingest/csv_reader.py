@@ -250,6 +250,7 @@ class CsvFile:
                     include_columns=[names[p] for p in positions],
                     strings_can_be_null=False,
                     quoted_strings_can_be_null=False,
+                    check_utf8=False,  # read_bytes has made sure the bytes are UTF-8
                 ),
             )
 

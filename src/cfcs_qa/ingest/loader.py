@@ -13,6 +13,7 @@ from ..errors import DataError
 from ..findings import Finding
 from . import cache
 from .child_codes import assign_child_codes, children_ids
+from .child_work import ChildWork
 from .crosscheck import cross_checks
 from .csv_reader import CsvFile
 from .headers import check_site_maps, plan_columns
@@ -83,8 +84,12 @@ def _load(
     findings: list[Finding] = []
     outcomes: dict[str, TableOutcome] = {}
 
+    work = ChildWork()
+
     def one(name: str) -> tuple[TableReport, list[Finding], TableOutcome | None]:
-        return _load_table(name, layout, workbook, settings, as_of)
+        result = _load_table(name, layout, workbook, settings, as_of)
+        work.table_read(name, result[2])
+        return result
 
     names = list(TABLES)
     for name, (report, found, outcome) in zip(names, _each_table(one, names, layout),
@@ -98,9 +103,14 @@ def _load(
     ids = {n: o.ids for n, o in outcomes.items() if o.ids is not None}
     child_of_row = {n: dict(o.finding_children) for n, o in outcomes.items()}
     known = ids.get("children")
-    child_ids = assign_child_codes(
-        frames, known if known is not None else children_ids(frames.get("children")))
-    for finding, child in cross_checks(frames, ids, child_ids):
+    if known is not None and known is work.known:
+        child_ids = assign_child_codes(frames, known, work.lookup, work.passes)
+        done = work.checks
+    else:
+        child_ids = assign_child_codes(
+            frames, known if known is not None else children_ids(frames.get("children")))
+        done = {}
+    for finding, child in cross_checks(frames, ids, child_ids, done):
         findings.append(finding)
         if child and finding.table and finding.row is not None:
             child_of_row.setdefault(finding.table, {})[finding.row] = child
@@ -114,12 +124,13 @@ def _load(
 
 def _each_table(fn: Any, names: list[str], layout: Layout) -> Any:
     """``fn`` over the tables, two at a time for a folder of CSVs (parsing and typing mostly
-    release the GIL, so a small table is read beside a large one); largest files first. Results
-    come back in ``names`` order, and the first error in that order is the one raised."""
+    release the GIL, so a small table is read beside a large one); ``children`` first (the
+    others' child-id work starts once it is read), then largest files first. Results come
+    back in ``names`` order, and the first error in that order is the one raised."""
     if layout.kind != "folder" or TABLE_WORKERS < 2:
         return [fn(n) for n in names]
     size = {n: _size(layout.tables[n].path) if n in layout.tables else 0 for n in names}
-    order = sorted(names, key=lambda n: -size[n])
+    order = sorted(names, key=lambda n: (n != "children", -size[n]))
     with ThreadPoolExecutor(max_workers=TABLE_WORKERS, thread_name_prefix="cfcs-qa-table") as pool:
         futures = {n: pool.submit(fn, n) for n in order}
         return [futures[n].result() for n in names]

@@ -1,0 +1,95 @@
+"""Shortcuts the loader takes on large extracts give exactly what the plain way gives: child-id
+work done early (while other tables are read), allocations already in order not sorted
+again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cfcs_qa.config import Settings
+from cfcs_qa.ingest import load
+from cfcs_qa.ingest.child_work import ChildWork
+from cfcs_qa.ingest.crosscheck import _order_by
+
+from .conftest import AS_OF, write
+
+EXTRACT = {
+    "children.csv": "child_id,date_of_birth,gender\nC1,01/02/2010,male\nC2,2011-03-04,female\n"
+                    "C3,,male\nC1,01/01/2009,male\n,01/01/2012,female\n",
+    "contacts.csv": "contact_id,child_id,received_date,completed_date,outcome\n"
+                    "K1,C1,05/01/2026,,nfa\nK2,C9,05/01/2026,,nfa\nK3,C2,01/01/2011,,nfa\n"
+                    "K4,C1,01/01/2010 10:00,,nfa\nK5,,01/01/2026,,nfa\nK6,C9,01/01/2000,,nfa\n"
+                    "K7,C8,01/01/2000,,nfa\nK8,C3,01/01/1990,,nfa\n",
+    "allocations.csv": "child_id,team,worker_id,start_date,end_date\n"
+                       "C1,MASH,S1,01/01/2026,\nC1,MASH,S1,02/01/2026,03/01/2026\n"
+                       "C8,MASH,S1,01/01/2020,\nC9,MASH,S1,01/01/2021,\nC8,MASH,S1,01/02/2020,\n",
+    "referrals.csv": "referral_id,child_id,referral_date\nR1,C2,01/01/2005\nR2,C7,01/01/2026\n",
+}
+
+
+def _everything(folder: Path) -> tuple[object, ...]:
+    out = load(folder, Settings(), AS_OF)
+    return (out.findings, out.reports, out.child_of_row, out.child_ids.ids.to_pylist(),
+            out.child_ids.known, out.tables)
+
+
+def _assert_same(a: tuple[object, ...], b: tuple[object, ...]) -> None:
+    assert a[:5] == b[:5]
+    tables_a, tables_b = a[5], b[5]
+    assert isinstance(tables_a, dict) and isinstance(tables_b, dict)
+    for name, frame in tables_a.items():
+        pd.testing.assert_frame_equal(frame, tables_b[name])
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_child_work_done_early_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int
+) -> None:
+    folder = write(tmp_path / "x", EXTRACT)
+    monkeypatch.setattr("cfcs_qa.ingest.loader.TABLE_WORKERS", workers)
+    early = _everything(folder)
+    codes = {f.code for f in early[0]}  # type: ignore[attr-defined]
+    assert {"orphan-child", "before-birth", "overlapping-allocation"} <= codes
+    monkeypatch.setattr(ChildWork, "table_read", lambda self, name, outcome: None)
+    _assert_same(_everything(folder), early)
+
+
+def test_children_read_last_leaves_the_work_to_the_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Tables read before children do their child-id work afterwards, the usual way."""
+    folder = write(tmp_path / "x", EXTRACT)
+    monkeypatch.setattr("cfcs_qa.ingest.loader.TABLE_WORKERS", 1)
+    plain = _everything(folder)
+    from cfcs_qa.ingest import loader
+
+    real = loader._each_table
+
+    def children_last(fn: object, names: list[str], layout: object) -> object:
+        order = [n for n in names if n != "children"] + ["children"]
+        results = dict(zip(order, real(fn, order, layout), strict=True))
+        return [results[n] for n in names]
+
+    monkeypatch.setattr(loader, "_each_table", children_last)
+    _assert_same(_everything(folder), plain)
+
+
+KEYS = st.lists(st.tuples(st.integers(0, 3), st.integers(-2, 3)), max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(KEYS, st.booleans())
+def test_order_by_is_lexsort(keys: list[tuple[int, int]], presorted: bool) -> None:
+    if presorted:
+        keys = sorted(keys)
+    child = np.array([k[0] for k in keys], dtype=np.int64)
+    start = np.array([k[1] for k in keys], dtype=np.int64)
+    rows = np.arange(2, len(keys) + 2, dtype=np.int64)
+    expected = np.lexsort((rows, start, child))
+    assert _order_by(child, start, rows).tolist() == expected.tolist()
