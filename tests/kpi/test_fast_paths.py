@@ -14,10 +14,12 @@ from hypothesis import strategies as st
 
 from cfcs_qa.config import Settings
 from cfcs_qa.kpi import compute_kpis, load_definitions
+from cfcs_qa.kpi.dates import age_many
 from cfcs_qa.kpi.evaluate import distinct_codes
 from cfcs_qa.kpi.filters import Window, mask
 from cfcs_qa.kpi.latest import latest_by_key
 from cfcs_qa.kpi.model import Filter
+from cfcs_qa.kpi.open_lookup import open_lookup
 
 from .builders import extract
 from .plain_engine import plain_engine, plain_mask
@@ -141,3 +143,38 @@ def test_latest_by_key_is_the_latest_date_on_or_before(rows: list[tuple[int, int
 def test_distinct_codes_counts_as_unique(codes: list[int]) -> None:
     arr = np.array(codes, dtype=np.int32)
     assert distinct_codes(arr, 10000) == len(np.unique(arr))
+
+
+DAYS = st.none() | st.integers(0, 60)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(-1, 5), DAYS, DAYS), max_size=30),
+       st.lists(st.tuples(st.integers(-1, 6), DAYS), max_size=20))
+def test_open_lookup_as_brute_force(records: list[tuple[int, int | None, int | None]],
+                                    asks: list[tuple[int, int | None]]) -> None:
+    def day(d: int | None) -> np.datetime64:
+        return np.datetime64("NaT") if d is None else np.datetime64("2026-01-01") + d
+
+    codes = np.array([c for c, _, _ in records], dtype=np.int64)
+    starts = np.array([day(s) for _, s, _ in records], dtype="datetime64[ns]")
+    ends = np.array([day(e) for _, _, e in records], dtype="datetime64[ns]")
+    at = np.array([day(d) for _, d in asks], dtype="datetime64[ns]")
+    got = open_lookup(codes, starts, ends).open_at(
+        np.array([c for c, _ in asks], dtype=np.int64), at)
+    for (code, _), when, answer in zip(asks, at, got, strict=True):
+        want = code >= 0 and any(
+            c == code and s <= when and (np.isnat(e) or e > when)
+            for c, s, e in zip(codes, starts, ends, strict=True))
+        assert bool(answer) == want
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.none() | st.integers(-30000, 30000), max_size=20),
+       st.integers(-20000, 30000))
+def test_age_at_one_date_as_at_each_row(births: list[int | None], on: int) -> None:
+    b = np.array([np.datetime64("NaT") if d is None else np.datetime64("1970-01-01") + d
+                  for d in births], dtype="datetime64[ns]")
+    when = date(1970, 1, 1) + timedelta(days=on)
+    each = np.full(len(b), np.datetime64(when, "ns"))
+    assert np.array_equal(age_many(b, when), age_many(b, each), equal_nan=True)

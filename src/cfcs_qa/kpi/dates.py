@@ -49,12 +49,17 @@ def age_many(births: Any, on: Any) -> np.ndarray:
     """Completed years at ``on`` (a date or an array); float with NaN for an unknown birth.
     A 29 February birthday falls on 1 March in other years (tuple comparison does this)."""
     b = _arr(births)
-    o = _arr(on) if not isinstance(on, date) else np.full(b.shape, np.datetime64(on, "ns"))
-    bad = np.isnat(b) | np.isnat(o)
+    if isinstance(on, date):  # one date for every row: its year, month and day once
+        bad = np.isnat(b)
+        oy: Any = np.int64(on.year)
+        om: Any = np.int64(on.month)
+        od: Any = np.int64(on.day)
+    else:
+        o = _arr(on)
+        bad = np.isnat(b) | np.isnat(o)
+        oy, om, od = _ymd(np.where(bad, np.datetime64("2000-01-01", "ns"), o))
     b2 = np.where(bad, np.datetime64("2000-01-01", "ns"), b)
-    o2 = np.where(bad, np.datetime64("2000-01-01", "ns"), o)
     by, bm, bd = _ymd(b2)
-    oy, om, od = _ymd(o2)
     years = oy - by - ((om * 100 + od) < (bm * 100 + bd)).astype("int64")
     out = years.astype("float64")
     out[bad] = np.nan

@@ -17,6 +17,7 @@ from .frames import overlaps
 from .latest import latest_by_key
 from .model import Filter
 from .month_rows import columns_at, open_positions
+from .open_lookup import OpenLookup, open_lookup
 
 
 def _frame(ctx: Ctx, name: str) -> pd.DataFrame | None:
@@ -40,14 +41,12 @@ def child_open_in(f: pd.DataFrame, ctx: Ctx, frame: str, at: Any) -> np.ndarray:
             p.cache[key] = flags
         open_flags: np.ndarray = p.cache[key]
         return open_flags[p.child_codes(f)]
-    left = pd.DataFrame({"_c": p.child_codes(f), "_at": when, "_i": np.arange(len(f))})
-    right = pd.DataFrame({"_c": p.child_codes(other), "start_date": other["start_date"],
-                          "end_date": other["end_date"]})
-    m = left[left["_c"] >= 0].merge(right[right["_c"] >= 0], on="_c")
-    hit = (m["start_date"] <= m["_at"]) & (m["end_date"].isna() | (m["end_date"] > m["_at"]))
-    out = np.zeros(len(f), dtype=bool)
-    out[m.loc[hit, "_i"].to_numpy()] = True
-    return out
+    memo = ("open-lookup", frame)
+    if memo not in p.cache:  # once per run: the frame's records by (child, start)
+        p.cache[memo] = open_lookup(p.child_codes(other), other["start_date"].to_numpy(dtype=NS),
+                                   other["end_date"].to_numpy(dtype=NS))
+    lookup: OpenLookup = p.cache[memo]
+    return lookup.open_at(p.child_codes(f), when)
 
 
 @register("value_at", {"frame": "frame", "column": "table_field", "at": "ref"})

@@ -19,6 +19,7 @@ import pyarrow.compute as pc
 from pandas.arrays import ArrowStringArray
 
 from ..calendar import add_months
+from .frames import NAT_INT
 from .model import Filter
 
 REFS = ("ME", "M1", "AS_OF")
@@ -126,6 +127,17 @@ def _fast_mask(col: pd.Series, f: pd.DataFrame, filt: Filter, w: Window) -> np.n
             return _bool(pc.fill_null(fn(lowered, text[0]), False))
         return None
     value = filt.value
+    if op in _COMPARE and col.dtype.kind == "M" and isinstance(col.dtype, np.dtype) and \
+            is_ref(value):
+        # a date against a month reference: int64 comparisons in the column's unit; NaT
+        # (the smallest int64) fails ge/gt/eq by itself, the others need it masked out
+        left = col.to_numpy()
+        right = np.datetime64(resolve_ref(value, w)).astype(left.dtype).view(np.int64)
+        ints = left.view(np.int64)
+        out = np.asarray(_COMPARE[op](ints, right))
+        if op in ("lt", "le", "ne"):
+            out &= ints != NAT_INT
+        return out
     if op in _COMPARE and isinstance(col.dtype, np.dtype) and col.dtype.kind in "if" \
             and _is_number(value):
         values = col.to_numpy()

@@ -76,8 +76,10 @@ def columns_at(p: Prepared, name: str, columns: set[str], rows: tuple[Any, ...],
     take: the same ``rows`` must always mean the same ``pos``)."""
     full = p.frame(name)
     data = {c: _column(p, name, full, c, rows, pos) for c in full.columns if c in columns}
+    # column names as a plain object Index: pandas 3 rebuilds a text Index (a pyarrow
+    # array) on every column a KPI derives, three times slower
     return pd.DataFrame(data, index=pd.RangeIndex(len(full) if pos is None else len(pos)),
-                        copy=False)
+                        columns=pd.Index(list(data), dtype=object), copy=False)
 
 
 def open_positions(p: Prepared, name: str, at: date, start: str = "start_date",
