@@ -1,6 +1,6 @@
 """Shortcuts the loader takes on large extracts give exactly what the plain way gives: child-id
 work done early (while other tables are read), allocations already in order not sorted
-again."""
+again, keys of several parts compared as integers."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -15,7 +16,9 @@ from hypothesis import strategies as st
 from cfcs_qa.config import Settings
 from cfcs_qa.ingest import load
 from cfcs_qa.ingest.child_work import ChildWork
+from cfcs_qa.ingest.columns import Typed
 from cfcs_qa.ingest.crosscheck import _order_by
+from cfcs_qa.ingest.rules import _repeats_generic
 
 from .conftest import AS_OF, write
 
@@ -93,3 +96,65 @@ def test_order_by_is_lexsort(keys: list[tuple[int, int]], presorted: bool) -> No
     rows = np.arange(2, len(keys) + 2, dtype=np.int64)
     expected = np.lexsort((rows, start, child))
     assert _order_by(child, start, rows).tolist() == expected.tolist()
+
+
+def _reference_repeats(parts: list[str], typed: Typed) -> tuple[list[int], list[int]]:
+    """The earlier pandas version of ``_repeats_generic``."""
+
+    def comparable(name: str) -> pd.Series:
+        if name in typed.dates:
+            return pd.Series(typed.dates[name]).astype("datetime64[s]")
+        if name in typed.numbers:
+            values, missing = typed.numbers[name]
+            return pd.Series(pd.arrays.IntegerArray(values, missing))
+        return pd.Series(typed.strings[name].to_pandas())
+
+    frame = pd.DataFrame({p: comparable(p) for p in parts}).dropna()
+    if len(frame) < 2:
+        return [], []
+    dup = frame.duplicated(keep=False)
+    if not dup.any():
+        return [], []
+    sub = frame[dup]
+    first = sub.groupby(parts, sort=False).ngroup()
+    firsts = sub.index.to_series().groupby(first.to_numpy()).transform("min")
+    index = sub.index.to_numpy()
+    return (index[index != firsts.to_numpy()].tolist(),
+            firsts.to_numpy()[index != firsts.to_numpy()].tolist())
+
+
+ROWS = st.lists(st.tuples(st.sampled_from(["C1", "C2", "10", None]),
+                          st.one_of(st.none(), st.integers(-3, 3)),
+                          st.one_of(st.none(), st.integers(0, 2))), max_size=14)
+
+
+@settings(max_examples=300, deadline=None)
+@given(ROWS, st.sampled_from([["child_id", "start_date"], ["start_date"], ["year"],
+                              ["child_id", "year", "start_date"], ["child_id"]]))
+def test_repeated_keys_as_the_pandas_reference(
+    rows: list[tuple[str | None, int | None, int | None]], parts: list[str]
+) -> None:
+    typed = Typed(n=len(rows))
+    typed.strings["child_id"] = pa.array([r[0] for r in rows], type=pa.string())
+    typed.dates["start_date"] = np.array(
+        [np.datetime64("NaT") if r[1] is None else np.datetime64(r[1], "D") for r in rows],
+        dtype="datetime64[D]")
+    typed.numbers["year"] = (np.array([r[2] or 0 for r in rows], dtype=np.int64),
+                             np.array([r[2] is None for r in rows], dtype=bool))
+    later, first = _repeats_generic(parts, typed)
+    assert (later.tolist(), first.tolist()) == _reference_repeats(parts, typed)
+
+
+@pytest.mark.parametrize(("ids", "expected"), [
+    (["C2", "C1", "C3"], ["C2", "C1", "C3"]),  # distinct: taken as they are
+    (["C2", "C1", "C2", "", "C3"], ["C2", "C1", "C3"]),  # repeats: pyarrow's unique
+    (["12", "3", "7"], ["12", "3", "7"]),
+])
+def test_children_ids_in_first_appearance_order(
+    tmp_path: Path, ids: list[str], expected: list[str]
+) -> None:
+    body = "".join(f"{i},01/02/2010,male\n" for i in ids)
+    folder = write(tmp_path / "x", {"children.csv": "child_id,date_of_birth,gender\n" + body})
+    out = load(folder, Settings(), AS_OF)
+    assert out.child_ids.ids.to_pylist() == expected
+    assert out.child_ids.known == len(expected)

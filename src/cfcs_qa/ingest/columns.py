@@ -142,9 +142,11 @@ def _coded_dates(arr: pa.Array) -> tuple[np.ndarray, np.ndarray, dict[str, str]]
     value is read once and the result spread over the rows."""
     uniques = arr.dictionary
     days, bad, reason_of = _read_uniques(uniques)
-    index = arr.indices.fill_null(len(uniques)).to_numpy(zero_copy_only=False)
+    indices = arr.indices if arr.null_count == 0 else arr.indices.fill_null(len(uniques))
+    index = indices.to_numpy(zero_copy_only=False)
     out: np.ndarray = np.append(days, NAT)[index]
-    return out, np.append(bad, False)[index], reason_of
+    bad_rows = np.append(bad, False)[index] if bad.any() else np.zeros(len(arr), dtype=bool)
+    return out, bad_rows, reason_of
 
 
 def _plain_dates(arr: pa.Array) -> tuple[np.ndarray, np.ndarray, dict[str, str]]:

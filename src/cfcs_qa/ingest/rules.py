@@ -86,28 +86,52 @@ def duplicate_keys(table: Table, typed: Typed, sink: Sink, reject: np.ndarray) -
 
 
 def _repeats_generic(parts: list[str], typed: Typed) -> tuple[np.ndarray, np.ndarray]:
-    frame = pd.DataFrame({p: _comparable(p, typed) for p in parts})
-    frame = frame.dropna()
-    if len(frame) < 2:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    dup = frame.duplicated(keep=False)
-    if not dup.any():
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    sub = frame[dup]
-    first = sub.groupby(parts, sort=False).ngroup()
-    firsts = sub.index.to_series().groupby(first.to_numpy()).transform("min")
-    later = sub.index.to_numpy()[sub.index.to_numpy() != firsts.to_numpy()]
-    first_of = firsts.to_numpy()[sub.index.to_numpy() != firsts.to_numpy()]
-    return later.astype(np.int64), first_of.astype(np.int64)
+    """Rows whose key (every part given) repeats an earlier row's, and that earlier row: each
+    part coded as a dense integer, the parts combined, and equal keys grouped by hashing
+    integers (no pandas frame of strings)."""
+    valid = np.ones(typed.n, dtype=bool)
+    coded: list[np.ndarray] = []
+    for part in parts:
+        codes, given = _part_codes(part, typed)
+        valid &= given
+        coded.append(codes)
+    positions = np.flatnonzero(valid)
+    none = np.zeros(0, np.int64), np.zeros(0, np.int64)
+    if len(positions) < 2:
+        return none
+    key = np.zeros(len(positions), dtype=np.int64)
+    for codes in coded:
+        part_codes = codes[positions]
+        # both below len(positions): the product stays far inside int64
+        key, _ = pd.factorize(key * (int(part_codes.max()) + 1) + part_codes)
+    groups = np.asarray(key, dtype=np.int64)
+    if len(positions) == int(groups.max()) + 1:
+        return none  # every key different
+    # groups are numbered in order of first appearance: a row opens a group where the
+    # running highest number goes up, and the g-th such row is group g's first
+    opened = np.diff(np.maximum.accumulate(groups), prepend=-1) > 0
+    first_of = positions[opened][groups]
+    later = positions != first_of
+    return positions[later], first_of[later]
 
 
-def _comparable(name: str, typed: Typed) -> pd.Series:
+def _part_codes(name: str, typed: Typed) -> tuple[np.ndarray, np.ndarray]:
+    """(dense code per row, given mask) of one key part; equal values, equal codes."""
     if name in typed.dates:
-        return pd.Series(typed.dates[name]).astype("datetime64[s]")
+        days = typed.dates[name]
+        codes, _ = pd.factorize(days.view(np.int64))
+        return np.asarray(codes, dtype=np.int64), ~np.isnat(days)
     if name in typed.numbers:
         values, missing = typed.numbers[name]
-        return pd.Series(pd.arrays.IntegerArray(values, missing))
-    return pd.Series(typed.strings[name].to_pandas())
+        codes, _ = pd.factorize(values)
+        return np.asarray(codes, dtype=np.int64), ~missing
+    text = typed.strings[name]
+    if pa.types.is_dictionary(text.type):
+        text = text.cast(pa.string())  # a dictionary may spell one value twice
+    indices = pc.dictionary_encode(text).indices
+    given = np.asarray(pc.is_valid(indices).to_numpy(zero_copy_only=False), dtype=bool)
+    codes = np.asarray(indices.fill_null(0).to_numpy(zero_copy_only=False), dtype=np.int64)
+    return codes, given
 
 
 def _key_shown(parts: list[str], typed: Typed) -> pa.Array:

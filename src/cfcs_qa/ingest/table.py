@@ -101,7 +101,11 @@ def check_table(
     outcome = TableOutcome(report=report, findings=findings + sink.findings)
     outcome.frame = accepted_frame(table, typed, rows, keep)
     if table.name in REFERENCED and table.key[0] in typed.strings:
-        outcome.ids = pc.unique(typed.strings[table.key[0]].drop_null())
+        present = typed.strings[table.key[0]].drop_null()
+        repeated = typed.repeats.get(table.key[0])
+        # no repeats found: the values are their own distinct values, in the same order
+        distinct = repeated is not None and len(repeated[0]) == 0
+        outcome.ids = present if distinct else pc.unique(present)
     flagged = sink.flagged_positions()
     if len(flagged) and "child_id" in typed.strings:
         children = typed.strings["child_id"].take(pa.array(flagged)).to_pylist()

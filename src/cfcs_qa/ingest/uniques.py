@@ -88,10 +88,10 @@ def trimmed_coded(arr: pa.Array) -> pa.Array:
         values_count = len(values)
     if not blank[:-1].any():  # nothing blank: keep the indices (and their nulls) as they are
         return pa.DictionaryArray.from_arrays(enc.indices, dictionary)
-    index = enc.indices.fill_null(values_count).to_numpy(zero_copy_only=False)
-    missing = blank[index]
-    indices = pa.array(np.where(missing, 0, index).astype(np.int32), mask=missing)
-    return pa.DictionaryArray.from_arrays(indices, dictionary)
+    # each row's index through a table that maps a blank value's index to null (one take)
+    kept = np.arange(values_count, dtype=np.int32)
+    remap = pa.array(kept, mask=blank[:-1])
+    return pa.DictionaryArray.from_arrays(remap.take(enc.indices), dictionary)
 
 
 def stripped(arr: pa.Array) -> pa.Array:
