@@ -18,7 +18,7 @@ import pytest
 
 from cfcs_qa.kpi import derived, evaluate, filters
 from cfcs_qa.kpi.dates import NS, birthday_many
-from cfcs_qa.kpi.derived import Ctx, Spec, _dob
+from cfcs_qa.kpi.derived import Ctx, Spec, _asof, _dob
 from cfcs_qa.kpi.filters import Window, _lower, _operand, resolve_ref
 from cfcs_qa.kpi.frames import last_by_code, month_slice, open_at, overlaps
 from cfcs_qa.kpi.model import Filter
@@ -196,9 +196,36 @@ def care_days_since_birthday(f: pd.DataFrame, ctx: Ctx, frame: str, years: int,
     return out
 
 
+def linked_or_latest(f: pd.DataFrame, ctx: Ctx, table: str, link: str, key: str, value: str,
+                     on_or_before: str) -> np.ndarray:
+    other = _frame(ctx, table)
+    if other is None:
+        return np.full(len(f), np.datetime64("NaT"), dtype=NS)
+    firsts = other[other[key].notna()].drop_duplicates(key)
+    index = pd.Index(firsts[key].to_numpy(dtype=object))
+    values = np.append(firsts[value].to_numpy(dtype=NS), np.datetime64("NaT", "ns"))
+    linked = values[np.asarray(index.get_indexer(f[link].to_numpy(dtype=object)))]
+    latest = _asof(ctx.prepared, f, f[on_or_before], other, other[value], allow_exact=True)
+    out: np.ndarray = np.where(np.isnat(linked), latest, linked)
+    return out
+
+
+def previous_record(f: pd.DataFrame, ctx: Ctx, date: str, tiebreak: str, column: str) -> Any:
+    full = ctx.prepared.frame(ctx.source)
+    key = full[tiebreak].astype("str")
+    order = pd.DataFrame({"d": full[date], "n": key.str.len(), "k": key})
+    ranked = full.loc[order.sort_values(["d", "n", "k"], kind="stable").index]
+    values = _asof(ctx.prepared, f, f[date], ranked, ranked[date], allow_exact=False,
+                   value=ranked[column])
+    if full[column].dtype.kind == "M":
+        return pd.to_datetime(pd.Series(values, index=f.index))
+    return pd.Series(values, index=f.index).astype("string")
+
+
 PLAIN_DERIVED = {fn.__name__: fn for fn in (child_open_in, value_at, record_id_at,
                                             latest_related, count_related,
-                                            care_days_since_birthday)}
+                                            care_days_since_birthday, linked_or_latest,
+                                            previous_record)}
 
 
 @contextmanager

@@ -15,8 +15,10 @@ from hypothesis import strategies as st
 from cfcs_qa.config import Settings
 from cfcs_qa.kpi import compute_kpis, load_definitions
 from cfcs_qa.kpi.dates import age_many
+from cfcs_qa.kpi.derived import ranked_order
 from cfcs_qa.kpi.evaluate import distinct_codes
 from cfcs_qa.kpi.filters import Window, mask
+from cfcs_qa.kpi.key_codes import encode, lookup
 from cfcs_qa.kpi.latest import latest_by_key
 from cfcs_qa.kpi.model import Filter
 from cfcs_qa.kpi.open_lookup import open_lookup
@@ -178,3 +180,34 @@ def test_age_at_one_date_as_at_each_row(births: list[int | None], on: int) -> No
     when = date(1970, 1, 1) + timedelta(days=on)
     each = np.full(len(b), np.datetime64(when, "ns"))
     assert np.array_equal(age_many(b, when), age_many(b, each), equal_nan=True)
+
+
+KEYS = st.lists(st.none() | st.sampled_from(["E1", "E2", "e1", "E10", "", "Ü"]), max_size=15)
+
+
+@settings(max_examples=150, deadline=None)
+@given(KEYS, KEYS, st.sampled_from(["str", object]), st.sampled_from(["str", object]))
+def test_key_codes_match_like_factorize(keys: list[str | None], asked: list[str | None],
+                                        key_dtype: Any, asked_dtype: Any) -> None:
+    dictionary, codes = encode(pd.Series(keys, dtype=key_dtype))
+    got = lookup(pd.Series(asked, dtype=asked_dtype), dictionary)
+    factor, uniques = pd.factorize(pd.Series(keys, dtype=object))
+    want = pd.Index(list(uniques), dtype=object).get_indexer(pd.Series(asked, dtype=object))
+    # the same value <-> the same code, blanks and strangers -1
+    assert [c >= 0 for c in got] == [w >= 0 for w in want]
+    assert [keys[list(codes).index(c)] if c >= 0 else None for c in got] == \
+        [list(uniques)[w] if w >= 0 else None for w in want]
+    assert [c < 0 for c in codes] == [k is None for k in keys]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.none() | st.integers(0, 5), st.none() | st.sampled_from(
+    ["9", "10", "2", "c10", "c9", "B", "b", "é"])), max_size=25))
+def test_ranked_order_as_pandas_sort(rows: list[tuple[int | None, str | None]]) -> None:
+    dates = pd.Series([None if d is None else DAY + timedelta(days=d) for d, _ in rows],
+                      dtype="datetime64[us]")
+    tiebreak = pd.Series([t for _, t in rows], dtype="str")
+    key = tiebreak.astype("str")
+    want = pd.DataFrame({"d": dates, "n": key.str.len(), "k": key}).sort_values(
+        ["d", "n", "k"], kind="stable").index.tolist()
+    assert ranked_order(dates, tiebreak).tolist() == want

@@ -14,10 +14,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .dates import NS, add_days_many, add_months_many, age_many, birthday_many
 from .filters import Window, is_ref, resolve_ref
-from .frames import NAT_INT, Prepared
+from .frames import CODE, NAT_INT, Prepared
+from .latest import stable_argsort
 
 
 @dataclass
@@ -25,6 +28,8 @@ class Ctx:
     prepared: Prepared
     window: Window
     source: str
+    rows: np.ndarray | None = None
+    """Positions of the frame's rows in ``prepared.frame(source)``, when known."""
 
     def at(self, f: pd.DataFrame, value: Any) -> Any:
         """A month reference as a date, or a column of ``f`` as datetime64 values."""
@@ -146,21 +151,27 @@ def _asof(p: Prepared, f: pd.DataFrame, left_on: pd.Series, right: pd.DataFrame,
     one binary search finds the child's latest right row at or below it."""
     out = np.full(len(f), np.datetime64("NaT"), dtype=NS) if value is None else \
         np.full(len(f), None, dtype=object)
-    # ``right_on`` and ``value`` are columns of ``right`` (by name); the memo holds ``right``
-    # itself, so its id cannot be reused while the entry lives.
-    memo = ("asof-right", id(right), right_on.name, None if value is None else value.name)
+    # ``right_on`` and ``value`` are columns of ``right`` (by name); the memos hold ``right``
+    # itself, so its id cannot be reused while an entry lives. The keys are shared by every
+    # ``value`` read through them.
+    memo = ("asof-right", id(right), right_on.name)
     held = p.cache.get(memo)
     if held is None or held[0] is not right:
         codes = p.child_codes(right).astype(np.int64)
         on = right_on.to_numpy(dtype=NS).view(np.int64)
-        values = (right_on if value is None else value).to_numpy()
-        keep = (on != NAT_INT) & (codes >= 0)
-        codes, on, values = codes[keep], on[keep], values[keep]
+        keep = np.flatnonzero((on != NAT_INT) & (codes >= 0))
+        codes, on = codes[keep], on[keep]
         dates = np.unique(on)
         key = codes * (len(dates) + 1) + np.searchsorted(dates, on) + 1
-        order = np.argsort(key, kind="stable")
-        held = p.cache[memo] = (right, key[order], codes[order], values[order], dates)
-    _, right_key, right_codes, right_values, dates = held
+        order = stable_argsort(key)
+        held = p.cache[memo] = (right, key[order], codes[order], keep[order], dates)
+    _, right_key, right_codes, right_rows, dates = held
+    values_memo = (*memo, None if value is None else value.name)
+    values_held = p.cache.get(values_memo)
+    if values_held is None or values_held[0] is not right:
+        values = (right_on if value is None else value).to_numpy()[right_rows]
+        values_held = p.cache[values_memo] = (right, values)
+    right_values = values_held[1]
     codes = p.child_codes(f).astype(np.int64)
     on = left_on.to_numpy(dtype=NS).view(np.int64)
     rows = np.flatnonzero((on != NAT_INT) & (codes >= 0))
@@ -182,17 +193,31 @@ def previous_record(f: pd.DataFrame, ctx: Ctx, date: str, tiebreak: str, column:
     ``tiebreak``, compared as numbers when they are digits)."""
     full = ctx.prepared.frame(ctx.source)
     memo = ("ranked", ctx.source, date, tiebreak)
-    if memo not in ctx.prepared.cache:
-        key = full[tiebreak].astype("str")
-        order = pd.DataFrame({"d": full[date], "n": key.str.len(), "k": key})
-        ctx.prepared.cache[memo] = full.loc[order.sort_values(["d", "n", "k"],
-                                                              kind="stable").index]
-    ranked = ctx.prepared.cache[memo]
+    if memo not in ctx.prepared.cache:  # once per run: the rows in (date, tiebreak) order
+        order = ranked_order(full[date], full[tiebreak])
+        ctx.prepared.cache[memo] = (order, pd.DataFrame(
+            {CODE: full[CODE].to_numpy()[order], date: full[date].to_numpy()[order]}))
+    order, ranked = ctx.prepared.cache[memo]
+    if column not in ranked.columns:  # the ranked rows carry only the columns asked for
+        ranked[column] = full[column].array.take(order)
     values = _asof(ctx.prepared, f, f[date], ranked, ranked[date], allow_exact=False,
                    value=ranked[column])
     if full[column].dtype.kind == "M":
         return pd.to_datetime(pd.Series(values, index=f.index))
     return pd.Series(values, index=f.index).astype("string")
+
+
+def ranked_order(dates: pd.Series, tiebreak: pd.Series) -> np.ndarray:
+    """Row positions sorted by date, then the tiebreak's length, then the tiebreak as text
+    (stable; blanks last in each), as pandas' ``sort_values(kind="stable")`` sorts them, by
+    one pyarrow sort."""
+    text = tiebreak.astype("str")
+    table = pa.table({"d": pa.array(dates, from_pandas=True),
+                      "n": pa.array(text.str.len(), from_pandas=True),
+                      "k": pa.array(text, from_pandas=True)})
+    order = pc.sort_indices(table, sort_keys=[(c, "ascending", "at_end") for c in "dnk"])
+    out: np.ndarray = np.asarray(order.to_numpy(), dtype=np.intp)
+    return out
 
 
 @register("add_months_by", {"date": "field", "by": "field", "months": "map"})

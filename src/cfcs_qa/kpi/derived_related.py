@@ -14,6 +14,7 @@ from .dates import NS, birthday_many
 from .derived import Ctx, _asof, _dob, register
 from .filters import all_of, resolve_ref
 from .frames import overlaps
+from .key_codes import encode, lookup
 from .latest import latest_by_key
 from .model import Filter
 from .month_rows import columns_at, open_positions
@@ -85,14 +86,15 @@ def linked_or_latest(f: pd.DataFrame, ctx: Ctx, table: str, link: str, key: str,
     if other is None:
         return np.full(len(f), np.datetime64("NaT"), dtype=NS)
     memo = ("link", table, key, value)
-    if memo not in ctx.prepared.cache:
-        pair = other[[key, value]]
-        firsts = pair[pair[key].notna()].drop_duplicates(key)
-        ctx.prepared.cache[memo] = (pd.Index(firsts[key].to_numpy(dtype=object)),
-                                    np.append(firsts[value].to_numpy(dtype=NS),
-                                              np.datetime64("NaT", "ns")))
-    index, values = ctx.prepared.cache[memo]
-    linked = values[np.asarray(index.get_indexer(f[link].to_numpy(dtype=object)))]
+    if memo not in ctx.prepared.cache:  # once per run: each key's first row's value, by code
+        dictionary, codes = encode(other[key])
+        valid = np.flatnonzero(codes >= 0)
+        distinct, first = np.unique(codes[valid], return_index=True)
+        by_code = np.full(len(dictionary) + 1, np.datetime64("NaT"), dtype=NS)  # last: -1
+        by_code[distinct] = other[value].to_numpy(dtype=NS)[valid[first]]
+        ctx.prepared.cache[memo] = (dictionary, by_code)
+    dictionary, by_code = ctx.prepared.cache[memo]
+    linked = by_code[_codes_in(ctx, f, link, memo, dictionary)]
     latest = _asof(ctx.prepared, f, f[on_or_before], other, other[value], allow_exact=True)
     return np.where(np.isnat(linked), latest, linked)
 
@@ -110,16 +112,29 @@ def latest_related(f: pd.DataFrame, ctx: Ctx, table: str, key: str, date: str,
     if memo not in p.cache:
         # once per run: integer codes for the key, and the rows ordered by (code, date)
         if key == "child_id":
-            index, codes = None, p.child_codes(other).astype(np.int64)
+            dictionary, codes = None, p.child_codes(other).astype(np.int64)
         else:
-            factor, uniques = pd.factorize(other[key])
-            index, codes = pd.Index(np.asarray(uniques, dtype=object)), factor.astype(np.int64)
-        p.cache[memo] = (index, latest_by_key(codes, other[date].to_numpy(dtype=NS)))
-    index, lookup = p.cache[memo]
-    wanted = p.child_codes(f) if index is None else \
-        np.asarray(index.get_indexer(f[key].to_numpy(dtype=object)))
+            dictionary, codes = encode(other[key])
+        p.cache[memo] = (dictionary, latest_by_key(codes, other[date].to_numpy(dtype=NS)))
+    dictionary, latest = p.cache[memo]
+    if dictionary is None:
+        wanted = p.child_codes(f).astype(np.int64)
+    else:
+        wanted = _codes_in(ctx, f, key, memo, dictionary)
     limit = np.datetime64(resolve_ref(on_or_before, ctx.window), "ns")
-    return lookup.at(np.asarray(wanted, dtype=np.int64), limit)
+    return latest.at(wanted, limit)
+
+
+def _codes_in(ctx: Ctx, f: pd.DataFrame, column: str, memo: Any, dictionary: Any) -> np.ndarray:
+    """Codes of ``f[column]`` in ``dictionary``: looked up once per run for the whole source
+    frame when f's rows are known positions of it, else for f's rows."""
+    if ctx.rows is None:
+        return lookup(f[column], dictionary)
+    key = ("codes-in", ctx.source, column, memo)
+    if key not in ctx.prepared.cache:
+        ctx.prepared.cache[key] = lookup(ctx.prepared.frame(ctx.source)[column], dictionary)
+    codes: np.ndarray = ctx.prepared.cache[key]
+    return codes[ctx.rows]
 
 
 @register("count_related", {"table": "frame", "date": "table_field", "from": "ref", "to": "ref",

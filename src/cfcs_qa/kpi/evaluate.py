@@ -16,7 +16,7 @@ from .derived import REGISTRY, Ctx
 from .filters import Window, all_of, mask
 from .frames import CODE, ID, Prepared, frame_base_table, month_slice, open_at
 from .model import Filter, KpiDef
-from .month_rows import narrow_records, needed_columns
+from .month_rows import columns_at, needed_columns, record_rows
 from .teams import teams_at
 
 IN, OUT, NOT_YET_DUE, LEFT_OUT = "in", "out", "not_yet_due", "left_out"
@@ -59,12 +59,8 @@ def window_for(first: date, as_of: date) -> Window:
     return Window(first=first, me=month_end(first), as_of=as_of)
 
 
-def records_of_month(p: Prepared, k: KpiDef, w: Window,
-                     columns: set[str] | None = None) -> pd.DataFrame:
-    """The month's records of the KPI's frame: every column (``columns`` None, for explain's
-    detail) or only ``columns`` (``month_rows.narrow_records``)."""
-    if columns is not None:
-        return narrow_records(p, k, w.first, w.me, columns)
+def records_of_month(p: Prepared, k: KpiDef, w: Window) -> pd.DataFrame:
+    """The month's records of the KPI's frame, every column (explain shows any of them)."""
     if k.period.type == "in_month":
         assert k.period.date is not None
         return month_slice(p, k.source, k.period.date, w.first, w.me)
@@ -74,11 +70,14 @@ def records_of_month(p: Prepared, k: KpiDef, w: Window,
     return f
 
 
-def derive(f: pd.DataFrame, p: Prepared, k: KpiDef, w: Window) -> pd.DataFrame:
+def derive(f: pd.DataFrame, p: Prepared, k: KpiDef, w: Window,
+           rows: np.ndarray | None = None) -> pd.DataFrame:
+    """The KPI's derived columns added to ``f`` (``rows``: the positions of f's rows in the
+    KPI's frame, when known: some derived columns then read memoised per-row values)."""
     f = f.copy(deep=False)  # copy-on-write: the month's cached rows are never changed
     if f.empty:  # nothing to derive from: empty columns compare as "no rows"
         return f.assign(**{d.name: pd.Series([], dtype=object) for d in k.derived})
-    ctx = Ctx(prepared=p, window=w, source=k.source)
+    ctx = Ctx(prepared=p, window=w, source=k.source, rows=rows)
     for d in k.derived:
         f[d.name] = REGISTRY[d.fn].fn(f, ctx, **d.args)
     return f
@@ -91,7 +90,10 @@ def evaluate(p: Prepared, k: KpiDef, first: date, *, options: dict[str, Any] | N
     if any(not p.extract.has(t) for t in k.requires):
         return Figure("no_data")
     columns = None if detail else needed_columns(k, ids)
-    f = derive(records_of_month(p, k, w, columns), p, k, w)
+    rows_named, rows = record_rows(p, k, w.first, w.me)
+    f = records_of_month(p, k, w) if columns is None else \
+        columns_at(p, k.source, columns, rows_named, rows)
+    f = derive(f, p, k, w, rows)
     pop_masks = [mask(f, flt, w) for flt in k.population]
     pop = np.ones(len(f), dtype=bool)
     for m in pop_masks:

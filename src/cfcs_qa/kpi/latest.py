@@ -48,3 +48,15 @@ def latest_by_key(codes: np.ndarray, dates: np.ndarray) -> LatestByKey:
     distinct = np.unique(on)
     keys = np.sort(codes * (len(distinct) + 1) + np.searchsorted(distinct, on))
     return LatestByKey(keys, keys // (len(distinct) + 1), distinct)
+
+
+def stable_argsort(keys: np.ndarray) -> np.ndarray:
+    """``np.argsort(keys, kind="stable")`` of non-negative int64 keys. When key * n + i fits
+    in an int64, those unique composites are sorted instead (numpy's plain sort is several
+    times faster than its stable argsort) and the row numbers read back from them."""
+    n = len(keys)
+    if n and int(keys.min()) >= 0 and (int(keys.max()) + 1) * n < 1 << 62:
+        composite = np.sort(keys * n + np.arange(n, dtype=np.int64))
+        order: np.ndarray = composite % n
+        return order
+    return np.argsort(keys, kind="stable")

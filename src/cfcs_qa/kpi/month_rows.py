@@ -53,20 +53,17 @@ def needed_columns(k: KpiDef, ids: bool) -> set[str]:
     return cols
 
 
-def narrow_records(p: Prepared, k: KpiDef, first: date, me: date,
-                   columns: set[str]) -> pd.DataFrame:
-    """The KPI's records for the month (as ``evaluate.records_of_month`` selects them), only
-    ``columns`` of them (those the frame has), with a fresh 0..n-1 index."""
+def record_rows(p: Prepared, k: KpiDef, first: date,
+                me: date) -> tuple[tuple[Any, ...], np.ndarray | None]:
+    """(a name for the rows, their positions in the KPI's frame) of the month's records, as
+    ``evaluate.records_of_month`` selects them (positions None: every row)."""
     if k.period.type == "in_month":
         assert k.period.date is not None
-        rows: tuple[Any, ...] = ("in", k.period.date, first, me)
-        pos: np.ndarray | None = p.positions(k.source, k.period.date, first, me)
-    elif k.period.type == "open_at_me":
-        rows = ("open", k.period.start, k.period.end, me)
-        pos = open_positions(p, k.source, me, k.period.start, k.period.end)
-    else:
-        rows, pos = ("all",), None
-    return columns_at(p, k.source, columns, rows, pos)
+        return ("in", k.period.date, first, me), p.positions(k.source, k.period.date, first, me)
+    if k.period.type == "open_at_me":
+        return (("open", k.period.start, k.period.end, me),
+                open_positions(p, k.source, me, k.period.start, k.period.end))
+    return ("all",), None
 
 
 def columns_at(p: Prepared, name: str, columns: set[str], rows: tuple[Any, ...],

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .frames import NAT_INT
+from .latest import stable_argsort
 
 NEVER = np.iinfo(np.int64).max
 """A blank end: open for ever."""
@@ -55,7 +56,7 @@ def open_lookup(codes: np.ndarray, start: np.ndarray, end: np.ndarray) -> OpenLo
     c, s, e = c[keep], s[keep], np.where(e[keep] == NAT_INT, NEVER, e[keep])
     starts = np.unique(s)
     key = c * (len(starts) + 1) + np.searchsorted(starts, s)
-    order = np.argsort(key, kind="stable")
+    order = stable_argsort(key)
     key, c, e = key[order], c[order], e[order]
     return OpenLookup(key, c, _running_max_by_code(c, e), starts)
 
