@@ -17,7 +17,7 @@ from cfcs_qa.config import Settings
 from cfcs_qa.ingest import load
 from cfcs_qa.ingest.child_work import ChildWork
 from cfcs_qa.ingest.columns import Typed
-from cfcs_qa.ingest.crosscheck import _order_by
+from cfcs_qa.ingest.crosscheck import _emit, _order_by
 from cfcs_qa.ingest.rules import _repeats_generic
 
 from .conftest import AS_OF, write
@@ -158,3 +158,17 @@ def test_children_ids_in_first_appearance_order(
     out = load(folder, Settings(), AS_OF)
     assert out.child_ids.ids.to_pylist() == expected
     assert out.child_ids.known == len(expected)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.integers(-25567, 2932896)), min_size=1, max_size=10))
+def test_dates_in_cross_check_findings_as_strftime_writes_them(days: list[int | None]) -> None:
+    """Days from 1900-01-01 to 9999-12-31 (and NaT) shown as ``strftime('%Y-%m-%d')``."""
+    dates = pd.Series(np.array([np.datetime64("NaT") if d is None else np.datetime64(d, "D")
+                                for d in days], dtype="datetime64[D]").astype("datetime64[us]"))
+    frame = pd.DataFrame({"start_date": dates, "_row": np.arange(2, len(days) + 2)})
+    found = _emit("before-birth", "warning", "allocations", frame, np.ones(len(days), bool),
+                  "start_date", frame["start_date"], lambda v, _p: f"{v}")
+    expected = [None if v != v else v for v in dates.dt.strftime("%Y-%m-%d").tolist()]
+    assert [f.value for f, _child in found] == expected
+    assert [f.message for f, _child in found] == [str(v) for v in expected]

@@ -61,9 +61,9 @@ def _child_checks(
     carry (a code past the children file's ids is an orphan; the date of birth is one
     integer index away)."""
     children = frames.get("children")
-    born = (birth_by_code(children, children[CHILD_CODE].to_numpy(), len(child_ids))
-            if children is not None else None)
     names = [n for n, f in frames.items() if n != "children" and CHILD_CODE in f]
+    born = (birth_by_code(children, children[CHILD_CODE].to_numpy(), len(child_ids))
+            if children is not None and any(n not in done for n in names) else None)
 
     def one(name: str) -> ChildChecks:
         if name in done:
@@ -103,7 +103,9 @@ def birth_by_code(children: pd.DataFrame, codes: np.ndarray, size: int) -> np.nd
     if not dob_given.any():
         return None
     given = np.flatnonzero(dob_given)
-    first = given[~children["child_id"].iloc[given].duplicated().to_numpy(dtype=bool)]
+    # a child's first row: equal ids have equal codes (and a blank id is -1), so repeats of a
+    # code are repeats of an id, found by hashing integers rather than strings
+    first = given[~pd.Series(codes[given]).duplicated().to_numpy(dtype=bool)]
     dob = children["date_of_birth"].to_numpy()[first]
     out = np.full(size + 1, np.datetime64("NaT"), dtype=dob.dtype)
     out[codes[first]] = dob
@@ -120,9 +122,11 @@ def _emit(
         return []
     rows = frame[ROW].to_numpy()[positions].tolist()
     picked = values.iloc[positions]
-    if picked.dtype.kind == "M":
-        picked = picked.dt.strftime("%Y-%m-%d")
-    shown = picked.tolist()
+    if picked.dtype.kind == "M":  # as strftime("%Y-%m-%d") writes them (years 1900-9999)
+        days = np.datetime_as_string(picked.to_numpy().astype("datetime64[D]"), unit="D")
+        shown: list[str | None] = [None if d == "NaT" else d for d in days.tolist()]
+    else:
+        shown = picked.tolist()
     child = (
         frame["child_id"].iloc[positions].tolist() if "child_id" in frame else [None] * len(rows)
     )

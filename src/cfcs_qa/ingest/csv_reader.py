@@ -50,13 +50,19 @@ def read_bytes(path: Path) -> bytes:
         data = path.read_bytes()
     except OSError as exc:
         raise DataError(f"Could not read {path}: {exc.strerror or exc}.") from None
+    binary: bool | None = None  # whether the bytes hold a NUL (None: not looked yet)
     if data.startswith(_BOM):
         data = data[3:]
     elif data[:2] in _UTF16_BOMS:
         data = _from_utf16(path, data[2:], _UTF16_BOMS[data[:2]])
-    elif b"\x00" in data and (order := utf16_without_bom(data)) is not None:
-        data = _from_utf16(path, data, order)
-    if b"\x00" in data:
+    else:
+        binary = b"\x00" in data
+        if binary and (order := utf16_without_bom(data)) is not None:
+            data = _from_utf16(path, data, order)
+            binary = None
+    if binary is None:
+        binary = b"\x00" in data
+    if binary:
         hint = " It looks like an Excel workbook renamed .csv;" if data[:2] == b"PK" else ""
         raise DataError(
             f"{path} is not a CSV file (it holds binary data).{hint} Export the report as "
