@@ -48,6 +48,19 @@ def test_a_dictionary_trims_as_the_plain_column(values: list[str], chunks: int) 
     assert stripped(plain.slice(1)).to_pylist() == expected[1:]
 
 
+ASCII_CELLS = st.text(alphabet=st.sampled_from(list("aY1/ ") + ["\t", "\n", "\r", "\x0b", "\x0c",
+                                                             "\x1c", "\x1f", "\x7f", "-"]),
+                      max_size=5)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(CELLS, ASCII_CELLS), min_size=1, max_size=30))
+def test_trimmed_coded_strips_as_python_does(values: list[str]) -> None:
+    expected = [v.strip() or None for v in values]
+    assert trimmed_coded(pa.array(values, type=pa.string())).to_pylist() == expected
+    assert stripped(pa.array(values, type=pa.string())).to_pylist() == expected
+
+
 def _date_outcome(arr: pa.Array) -> tuple[list[object], list[tuple[object, ...]], list[bool]]:
     sink = Sink("contacts", np.arange(2, len(arr) + 2))
     reject = np.zeros(len(arr), dtype=bool)

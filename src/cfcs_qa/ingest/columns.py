@@ -73,7 +73,7 @@ def type_columns(
         _type_one(column, arr, typed, sink, reject)
         if table.key == (name,) and column.type == "key":
             typed.repeats[name] = repeats(arr)  # the slow sort, beside the other columns
-        if column.required:
+        if column.required and arr.null_count:  # no null: nothing is missing
             missing = np.asarray(pc.is_null(arr).to_numpy(zero_copy_only=False))
             if missing.any():
                 positions = np.flatnonzero(missing)

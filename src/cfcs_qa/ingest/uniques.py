@@ -14,8 +14,6 @@ import pyarrow.compute as pc
 
 _EXCEL_WHOLE = r"^([+-]?\d+)\.0+$"
 _POWERS = np.array([10**i for i in range(1, 19)], dtype=np.int64)
-BULK_TRIM = 10_000
-"""Above this many distinct values a column's values are trimmed by pyarrow, not Python."""
 ASCII_SPACE = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
 """The ASCII characters Python's ``str.strip()`` removes."""
 
@@ -73,9 +71,9 @@ def trimmed_coded(arr: pa.Array) -> pa.Array:
     dictionary-encoded (no strings copied). A column read dictionary-encoded keeps its
     dictionary: only that is trimmed."""
     enc = arr if pa.types.is_dictionary(arr.type) else pc.dictionary_encode(arr)
-    if len(enc.dictionary) > BULK_TRIM and pc.all(pc.string_is_ascii(enc.dictionary)).as_py():
-        # many distinct values (date-times): trim them in bulk; for ASCII text these are
-        # exactly the characters str.strip() removes
+    if len(enc.dictionary) and pc.all(pc.string_is_ascii(enc.dictionary)).as_py():
+        # ASCII text (nearly always): trim in bulk, without a Python string per value; for
+        # ASCII these are exactly the characters str.strip() removes
         dictionary = pc.utf8_trim(enc.dictionary, characters=ASCII_SPACE)
         blank = np.append(
             np.asarray(pc.equal(pc.binary_length(dictionary), 0).to_numpy(
