@@ -58,16 +58,19 @@ def value_at(f: pd.DataFrame, ctx: Ctx, frame: str, column: str, at: Any) -> pd.
         return pd.Series([pd.NA] * len(f), index=f.index)
     p = ctx.prepared
     when = resolve_ref(at, ctx.window)
-    key = ("open-by-start", frame, when)
-    if key not in p.cache:  # the open rows in start order (stable: as sort_values orders them)
+    key = ("open-latest-row", frame, when)
+    if key not in p.cache:  # each child's open record that started last (ties: the later row)
         pos = open_positions(p, frame, when)
         starts = other["start_date"].to_numpy(dtype=NS).view(np.int64)[pos]
-        p.cache[key] = pos[np.argsort(starts, kind="stable")]
-    rows: np.ndarray = p.cache[key]
-    values = other[column].iloc[rows].astype(object).to_numpy()
-    by_code = p.by_child(p.child_codes(other)[rows], values, None)  # the latest start wins
-    out = pd.Series(by_code[p.child_codes(f)], index=f.index, dtype=object)
-    return out.where(out.notna(), None)
+        rows = pos[np.argsort(starts, kind="stable")]
+        p.cache[key] = p.by_child(p.child_codes(other)[rows], rows, -1)
+    latest_row: np.ndarray = p.cache[key]
+    picked = latest_row[p.child_codes(f)]
+    out = np.full(len(f), None, dtype=object)
+    has = picked >= 0
+    out[has] = other[column].iloc[picked[has]].astype(object).to_numpy()
+    out[pd.isna(out)] = None
+    return pd.Series(out, index=f.index, dtype=object)
 
 
 @register("record_id_at", {"frame": "frame", "at": "ref"})
@@ -186,8 +189,9 @@ def care_days_since_birthday(f: pd.DataFrame, ctx: Ctx, frame: str, years: int,
     start_by_code[-1] = np.datetime64("NaT")
     other_codes = p.child_codes(other)
     lo = np.maximum(other["start_date"].to_numpy(dtype=NS), start_by_code[other_codes])
-    hi_end = other["end_date"].fillna(last).to_numpy(dtype=NS)
-    hi = np.minimum(hi_end, np.datetime64(last.to_datetime64(), "ns"))
+    end = other["end_date"].to_numpy(dtype=NS)
+    last64 = np.datetime64(last.to_datetime64(), "ns")
+    hi = np.minimum(np.where(np.isnat(end), last64, end), last64)
     days = np.clip((hi - lo) / np.timedelta64(1, "D"), 0, None)
     days = np.where(np.isnan(days), 0, days)
     total = np.bincount(np.where(other_codes >= 0, other_codes, p.n_children), weights=days,
