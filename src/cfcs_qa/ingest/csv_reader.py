@@ -278,7 +278,7 @@ class CsvFile:
             rows = lines[keep]
         else:
             rows = lines
-        columns = {p: table.column(names[p]).combine_chunks() for p in positions}
+        columns = {p: _one_array(table.column(names[p])) for p in positions}
         malformed = [(int(lines[n - 1]), actual) for n, actual in invalid]
         return RawTable(columns=columns, rows=rows, expected_fields=width, malformed=malformed)
 
@@ -318,6 +318,11 @@ class CsvFile:
             columns=columns, rows=np.array(rows, dtype=np.int64), expected_fields=width,
             malformed=malformed,
         )
+
+
+def _one_array(column: pa.ChunkedArray) -> pa.Array:
+    """The column as one array: a single chunk as it is (``combine_chunks`` would copy it)."""
+    return column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
 
 
 def _records(data: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, bool]:
