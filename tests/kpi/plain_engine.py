@@ -236,6 +236,8 @@ def plain_engine() -> Iterator[None]:
         mp.setattr(evaluate, "mask", plain_mask)
         mp.setattr(evaluate, "needed_columns", lambda k, ids: None)
         mp.setattr(evaluate, "distinct_codes", lambda codes, size: len(np.unique(codes)))
+        mp.setattr(evaluate, "count_whole", lambda p, name, flt, w: int(
+            plain_all_of(p.frame(name), flt, w).sum()))
         for name, fn in PLAIN_DERIVED.items():
             spec = derived.REGISTRY[name]
             mp.setitem(derived.REGISTRY, name, Spec(fn, spec.params, spec.optional))

@@ -12,15 +12,18 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cfcs_qa.calendar import make_calendar
 from cfcs_qa.config import Settings
 from cfcs_qa.kpi import compute_kpis, load_definitions
 from cfcs_qa.kpi.dates import age_many
 from cfcs_qa.kpi.derived import ranked_order
 from cfcs_qa.kpi.evaluate import distinct_codes
 from cfcs_qa.kpi.filters import Window, mask
+from cfcs_qa.kpi.frames import Prepared
 from cfcs_qa.kpi.key_codes import encode, lookup
 from cfcs_qa.kpi.latest import latest_by_key
 from cfcs_qa.kpi.model import Filter
+from cfcs_qa.kpi.month_rows import count_whole
 from cfcs_qa.kpi.open_lookup import open_lookup
 
 from .builders import extract
@@ -211,3 +214,27 @@ def test_ranked_order_as_pandas_sort(rows: list[tuple[int | None, str | None]]) 
     want = pd.DataFrame({"d": dates, "n": key.str.len(), "k": key}).sort_values(
         ["d", "n", "k"], kind="stable").index.tolist()
     assert ranked_order(dates, tiebreak).tolist() == want
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.none() | st.integers(-40, 40), st.none() | st.integers(-40, 40)),
+                max_size=30),
+       st.sampled_from([
+           [("completed_date", "ge", "$M1"), ("completed_date", "le", "$ME")],
+           [("completed_date", "le", "$ME"), ("received_date", "le", "$ME"),
+            ("completed_date", "ge", {"ref": "M1", "days": 3})],
+           [("received_date", "le", "$ME"), ("completed_date", "gt", "$ME")],
+           [("completed_date", "ge", "$ME"), ("completed_date", "le", "$M1")]]))
+def test_whole_frame_counts_as_plain(rows: list[tuple[int | None, int | None]],
+                                     spec: list[tuple[str, str, Any]]) -> None:
+    def day(d: int | None) -> date | None:
+        return None if d is None else date(2026, 3, 15) + timedelta(days=d)
+
+    contacts = [{"contact_id": f"K{i}", "child_id": "C1", "received_date": day(r),
+                 "completed_date": day(c)} for i, (r, c) in enumerate(rows)]
+    p = Prepared(extract(date(2026, 7, 15), contacts=contacts), make_calendar([], []),
+                 date(2026, 7, 15))
+    flt = [Filter(field=f, op=op, value=v) for f, op, v in spec]
+    want = int(np.count_nonzero(plain_mask(p.frame("contacts"), flt[0], W) & np.logical_and.reduce(
+        [plain_mask(p.frame("contacts"), x, W) for x in flt])))
+    assert count_whole(p, "contacts", flt, W) == want

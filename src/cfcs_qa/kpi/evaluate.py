@@ -16,7 +16,7 @@ from .derived import REGISTRY, Ctx
 from .filters import Window, all_of, mask
 from .frames import CODE, ID, Prepared, frame_base_table, month_slice, open_at
 from .model import Filter, KpiDef
-from .month_rows import columns_at, needed_columns, record_rows
+from .month_rows import columns_at, count_whole, needed_columns, record_rows
 from .teams import teams_at
 
 IN, OUT, NOT_YET_DUE, LEFT_OUT = "in", "out", "not_yet_due", "left_out"
@@ -228,8 +228,7 @@ def _blank_flags(k: KpiDef, f: pd.DataFrame, den: np.ndarray, left: np.ndarray,
 def _extras(p: Prepared, k: KpiDef, w: Window) -> dict[str, Any]:
     if not k.extras:
         return {}
-    whole = p.frame(k.source)
-    return {e.name: int(all_of(whole, e.filters, w).sum()) for e in k.extras}
+    return {e.name: count_whole(p, k.source, e.filters, w) for e in k.extras}
 
 
 def _by_team(p: Prepared, k: KpiDef, w: Window, f: pd.DataFrame, den: np.ndarray,

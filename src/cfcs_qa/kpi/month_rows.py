@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .filters import is_ref
+from .filters import Window, all_of, is_ref, resolve_ref
 from .frames import CODE, ID, Prepared, open_at
 from .model import Filter, KpiDef
 
@@ -97,3 +97,40 @@ def _column(p: Prepared, name: str, full: pd.DataFrame, column: str, rows: tuple
     if key not in p.cache:
         p.cache[key] = full[column].array.take(pos)
     return p.cache[key]
+
+
+def count_whole(p: Prepared, name: str, filters: list[Filter], w: Window) -> int:
+    """How many rows of the whole frame meet every filter (a KPI's extras, e.g. contacts
+    completed in M). A date column held between two month references (``ge`` and ``le``)
+    is answered from the column sorted once per run (``Prepared.positions``, which the KPI
+    placing records by that column shares); the other filters then read those rows only,
+    not the whole table each month."""
+    bounded = _bounded(p.frame(name), filters, w)
+    if bounded is None:
+        return int(np.count_nonzero(all_of(p.frame(name), filters, w)))
+    column, first, last, rest = bounded
+    pos = p.positions(name, column, first, last)
+    if not rest:
+        return len(pos)
+    used = {x.field for x in rest} | {str(x.value["field"]) for x in rest
+                                      if isinstance(x.value, dict) and "field" in x.value}
+    rows = columns_at(p, name, used, ("in", column, first, last), pos)
+    return int(np.count_nonzero(all_of(rows, rest, w)))
+
+
+def _bounded(f: pd.DataFrame, filters: list[Filter],
+             w: Window) -> tuple[str, date, date, list[Filter]] | None:
+    """(column, first, last, the other filters) when some date column has a ``ge`` and an
+    ``le`` filter against month references (blank not allowed); else None."""
+    for i, lower in enumerate(filters):
+        column = lower.field
+        if lower.op != "ge" or lower.or_null or not is_ref(lower.value) or \
+                column not in f.columns or not isinstance(f[column].dtype, np.dtype) or \
+                f[column].dtype.kind != "M":
+            continue
+        for j, upper in enumerate(filters):
+            if upper.field == column and upper.op == "le" and not upper.or_null and \
+                    is_ref(upper.value):
+                rest = [x for m, x in enumerate(filters) if m not in (i, j)]
+                return column, resolve_ref(lower.value, w), resolve_ref(upper.value, w), rest
+    return None
