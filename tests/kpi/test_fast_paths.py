@@ -21,7 +21,7 @@ from cfcs_qa.kpi.evaluate import distinct_codes
 from cfcs_qa.kpi.filters import Window, mask
 from cfcs_qa.kpi.frames import Prepared
 from cfcs_qa.kpi.key_codes import encode, lookup
-from cfcs_qa.kpi.latest import latest_by_key
+from cfcs_qa.kpi.latest import DateRanks, latest_by_key
 from cfcs_qa.kpi.model import Filter
 from cfcs_qa.kpi.month_rows import count_whole
 from cfcs_qa.kpi.open_lookup import open_lookup
@@ -238,3 +238,23 @@ def test_whole_frame_counts_as_plain(rows: list[tuple[int | None, int | None]],
     want = int(np.count_nonzero(plain_mask(p.frame("contacts"), flt[0], W) & np.logical_and.reduce(
         [plain_mask(p.frame("contacts"), x, W) for x in flt])))
     assert count_whole(p, "contacts", flt, W) == want
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(-400, 400), max_size=20), st.integers(-500, 500),
+       st.sampled_from([24, 6, 1]))
+def test_date_ranks_count_as_the_distinct_dates(values: list[int], at: int, hours: int) -> None:
+    """Whole days are ranked by offset (ranks may stand for days no row has), other times by
+    the distinct values: either way a rank's date is the row's, and the ranks before a date
+    are exactly those standing for earlier dates."""
+    step = hours * 3600 * 10**9
+    on = np.array(values, dtype=np.int64) * step
+    ranks = DateRanks(on)
+    assert np.array_equal(ranks.date(ranks.ranks()), on)
+    every = ranks.date(np.arange(1, ranks.width, dtype=np.int64))
+    for q in (at * step, at * step + 1, at * step - 1):
+        for inclusive in (True, False):
+            got = int(ranks.before(np.array([q], dtype=np.int64), inclusive)[0])
+            want = int(np.count_nonzero(every <= q if inclusive else every < q))
+            assert got == want
+            assert np.all(np.diff(every) > 0)

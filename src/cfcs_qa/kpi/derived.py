@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 from .dates import NS, add_days_many, add_months_many, age_many, birthday_many
 from .filters import Window, is_ref, resolve_ref
 from .frames import CODE, NAT_INT, Prepared
-from .latest import stable_argsort
+from .latest import DateRanks, stable_argsort
 
 
 @dataclass
@@ -146,8 +146,8 @@ def _asof(p: Prepared, f: pd.DataFrame, left_on: pd.Series, right: pd.DataFrame,
     right_on before (or at, with allow_exact) left_on. Ties: the right row sorted last.
 
     Integer work: the right side (a whole table, the same for every month) is keyed once per
-    run by child code and the rank of its date among its distinct dates, and sorted; a left
-    row's key is its child code and the number of those dates before (or at) its own, and
+    run by child code and the rank of its date (``latest.DateRanks``), and sorted; a left
+    row's key is its child code and the number of ranks before (or at) its own date, and
     one binary search finds the child's latest right row at or below it."""
     out = np.full(len(f), np.datetime64("NaT"), dtype=NS) if value is None else \
         np.full(len(f), None, dtype=object)
@@ -161,8 +161,8 @@ def _asof(p: Prepared, f: pd.DataFrame, left_on: pd.Series, right: pd.DataFrame,
         on = right_on.to_numpy(dtype=NS).view(np.int64)
         keep = np.flatnonzero((on != NAT_INT) & (codes >= 0))
         codes, on = codes[keep], on[keep]
-        dates = np.unique(on)
-        key = codes * (len(dates) + 1) + np.searchsorted(dates, on) + 1
+        dates = DateRanks(on)
+        key = codes * dates.width + dates.ranks()
         order = stable_argsort(key)
         held = p.cache[memo] = (right, key[order], codes[order], keep[order], dates)
     _, right_key, right_codes, right_rows, dates = held
@@ -177,8 +177,8 @@ def _asof(p: Prepared, f: pd.DataFrame, left_on: pd.Series, right: pd.DataFrame,
     rows = np.flatnonzero((on != NAT_INT) & (codes >= 0))
     if len(rows) == 0 or len(right_key) == 0:
         return out
-    before = np.searchsorted(dates, on[rows], side="right" if allow_exact else "left")
-    at = np.searchsorted(right_key, codes[rows] * (len(dates) + 1) + before, side="right") - 1
+    before = dates.before(on[rows], inclusive=allow_exact)
+    at = np.searchsorted(right_key, codes[rows] * dates.width + before, side="right") - 1
     found = (at >= 0) & (right_codes[np.maximum(at, 0)] == codes[rows])
     picked = right_values[at[found]]
     present = ~pd.isna(picked)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .frames import NAT_INT
-from .latest import stable_argsort
+from .latest import DateRanks, stable_argsort
 
 NEVER = np.iinfo(np.int64).max
 """A blank end: open for ever."""
@@ -22,12 +22,11 @@ NEVER = np.iinfo(np.int64).max
 @dataclass(frozen=True)
 class OpenLookup:
     sorted_keys: np.ndarray
-    """code * (len(starts) + 1) + rank of the start among ``starts``, ascending."""
+    """code * starts.width + the start's rank, ascending."""
     sorted_codes: np.ndarray
     latest_end: np.ndarray
     """The latest end (int64 ns, NEVER for blank) of the code's rows up to this one."""
-    starts: np.ndarray
-    """The distinct starts (int64 nanoseconds), ascending."""
+    starts: DateRanks
 
     def open_at(self, codes: np.ndarray, at: np.ndarray) -> np.ndarray:
         """Per (code, date): a record of the code is open at the date (no: code < 0, NaT)."""
@@ -37,9 +36,8 @@ class OpenLookup:
         if len(rows) == 0 or len(self.sorted_keys) == 0:
             return out
         c = np.asarray(codes, dtype=np.int64)[rows]
-        started = np.searchsorted(self.starts, when[rows], side="right")
-        i = np.searchsorted(self.sorted_keys, c * (len(self.starts) + 1) + started,
-                            side="left") - 1
+        started = self.starts.before(when[rows], inclusive=True)
+        i = np.searchsorted(self.sorted_keys, c * self.starts.width + started, side="right") - 1
         safe = np.maximum(i, 0)
         out[rows] = (i >= 0) & (self.sorted_codes[safe] == c) & \
             (self.latest_end[safe] > when[rows])
@@ -54,8 +52,8 @@ def open_lookup(codes: np.ndarray, start: np.ndarray, end: np.ndarray) -> OpenLo
     c = np.asarray(codes, dtype=np.int64)
     keep = (s != NAT_INT) & (c >= 0)
     c, s, e = c[keep], s[keep], np.where(e[keep] == NAT_INT, NEVER, e[keep])
-    starts = np.unique(s)
-    key = c * (len(starts) + 1) + np.searchsorted(starts, s)
+    starts = DateRanks(s)
+    key = c * starts.width + starts.ranks()
     order = stable_argsort(key)
     key, c, e = key[order], c[order], e[order]
     return OpenLookup(key, c, _running_max_by_code(c, e), starts)
