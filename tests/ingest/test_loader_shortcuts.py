@@ -172,3 +172,12 @@ def test_dates_in_cross_check_findings_as_strftime_writes_them(days: list[int | 
     expected = [None if v != v else v for v in dates.dt.strftime("%Y-%m-%d").tolist()]
     assert [f.value for f, _child in found] == expected
     assert [f.message for f, _child in found] == [str(v) for v in expected]
+
+
+def test_findings_ordered_by_their_sort_key() -> None:
+    from cfcs_qa.findings import Finding
+    from cfcs_qa.ingest.loader import _finding_order
+
+    findings = [Finding.make("x", "warning", "m", table=t, row=r, column=c)
+                for t in (None, "visits") for r in (None, 0, 7) for c in (None, "a")]
+    assert [_finding_order(f) for f in findings] == [f.sort_key for f in findings]

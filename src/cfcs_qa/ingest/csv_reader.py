@@ -29,7 +29,7 @@ _SNIFF = 4096
 BLOCK_SIZE = 16 << 20
 """pyarrow parses in blocks of this size: large blocks mean fewer chunks to join."""
 CODED = pa.dictionary(pa.int32(), pa.string())
-SAMPLE = 1 << 20
+SAMPLE = 1 << 18
 """Bytes of a large file's body looked at to decide which coded columns repeat."""
 REPEATS = 0.5
 """A coded column is read dictionary-encoded when its sample has at most this many distinct

@@ -99,11 +99,13 @@ def _repeats_generic(parts: list[str], typed: Typed) -> tuple[np.ndarray, np.nda
     none = np.zeros(0, np.int64), np.zeros(0, np.int64)
     if len(positions) < 2:
         return none
-    key = np.zeros(len(positions), dtype=np.int64)
-    for codes in coded:
+    key = coded[0][positions]
+    for codes in coded[1:]:
         part_codes = codes[positions]
-        # both below len(positions): the product stays far inside int64
+        # both below 2**31: the product stays inside int64; factorize keeps it so
         key, _ = pd.factorize(key * (int(part_codes.max()) + 1) + part_codes)
+    if len(coded) == 1:
+        key, _ = pd.factorize(key)
     groups = np.asarray(key, dtype=np.int64)
     if len(positions) == int(groups.max()) + 1:
         return none  # every key different
@@ -116,11 +118,14 @@ def _repeats_generic(parts: list[str], typed: Typed) -> tuple[np.ndarray, np.nda
 
 
 def _part_codes(name: str, typed: Typed) -> tuple[np.ndarray, np.ndarray]:
-    """(dense code per row, given mask) of one key part; equal values, equal codes."""
+    """(code per row, given mask) of one key part: equal values, equal codes; codes are
+    non-negative and below 2**31 (days count from the earliest given)."""
     if name in typed.dates:
         days = typed.dates[name]
-        codes, _ = pd.factorize(days.view(np.int64))
-        return np.asarray(codes, dtype=np.int64), ~np.isnat(days)
+        given = ~np.isnat(days)
+        number = days.view(np.int64)
+        low = int(number[given].min()) if given.any() else 0
+        return np.where(given, number - low, 0), given
     if name in typed.numbers:
         values, missing = typed.numbers[name]
         codes, _ = pd.factorize(values)
