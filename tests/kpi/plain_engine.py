@@ -222,6 +222,21 @@ def previous_record(f: pd.DataFrame, ctx: Ctx, date: str, tiebreak: str, column:
     return pd.Series(values, index=f.index).astype("string")
 
 
+def teams_at(p: Any, codes: np.ndarray, ref_dates: np.ndarray) -> np.ndarray:
+    out = np.full(len(codes), "unallocated", dtype=object)
+    if not p.extract.has("allocations") or len(codes) == 0:
+        return out
+    a = p.frame("allocations")
+    alloc = pd.DataFrame({"_c": p.child_codes(a), "team": a["team"],
+                          "start_date": a["start_date"], "end_date": a["end_date"]})
+    left = pd.DataFrame({"_c": codes, "_at": ref_dates, "_i": np.arange(len(codes))})
+    m = left[left["_c"] >= 0].merge(alloc, on="_c")
+    live = m[(m["start_date"] <= m["_at"]) & (m["end_date"].isna() | (m["end_date"] > m["_at"]))]
+    live = live.sort_values(["_i", "start_date"], kind="stable").drop_duplicates("_i", keep="last")
+    out[live["_i"].to_numpy()] = live["team"].astype(str).to_numpy()
+    return out
+
+
 PLAIN_DERIVED = {fn.__name__: fn for fn in (child_open_in, value_at, record_id_at,
                                             latest_related, count_related,
                                             care_days_since_birthday, linked_or_latest,
@@ -235,6 +250,7 @@ def plain_engine() -> Iterator[None]:
         mp.setattr(filters, "mask", plain_mask)
         mp.setattr(evaluate, "mask", plain_mask)
         mp.setattr(evaluate, "needed_columns", lambda k, ids: None)
+        mp.setattr(evaluate, "teams_at", teams_at)
         mp.setattr(evaluate, "distinct_codes", lambda codes, size: len(np.unique(codes)))
         mp.setattr(evaluate, "count_whole", lambda p, name, flt, w: int(
             plain_all_of(p.frame(name), flt, w).sum()))

@@ -25,9 +25,11 @@ from cfcs_qa.kpi.latest import DateRanks, latest_by_key
 from cfcs_qa.kpi.model import Filter
 from cfcs_qa.kpi.month_rows import count_whole
 from cfcs_qa.kpi.open_lookup import open_lookup
+from cfcs_qa.kpi.teams import teams_at
 
 from .builders import extract
 from .plain_engine import plain_engine, plain_mask
+from .plain_engine import teams_at as plain_teams_at
 from .test_properties import _random_tables
 
 KSET = load_definitions()
@@ -258,3 +260,26 @@ def test_date_ranks_count_as_the_distinct_dates(values: list[int], at: int, hour
             want = int(np.count_nonzero(every <= q if inclusive else every < q))
             assert got == want
             assert np.all(np.diff(every) > 0)
+
+
+ALLOC = st.tuples(st.sampled_from(["C1", "C2", "C3"]), st.none() | st.integers(0, 12),
+                  st.none() | st.integers(0, 15), st.none() | st.sampled_from(["A", "B", "C"]))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(ALLOC, max_size=14),
+       st.lists(st.tuples(st.integers(-1, 3), st.none() | st.integers(-1, 16)), max_size=12))
+def test_teams_as_plain(allocs: list[tuple[str, int | None, int | None, str | None]],
+                        asks: list[tuple[int, int | None]]) -> None:
+    def day(d: int | None) -> date | None:
+        return None if d is None else date(2026, 1, 1) + timedelta(days=d)
+
+    rows = [{"child_id": c, "team": t, "worker_id": "W", "start_date": day(s),
+             "end_date": day(e)} for c, s, e, t in allocs]
+    ex = extract(date(2026, 7, 15), allocations=rows,
+                 children=[{"child_id": c} for c in ("C1", "C2", "C3", "C4")])
+    p = Prepared(ex, make_calendar([], []), date(2026, 7, 15))
+    codes = np.array([c if c < 3 else -1 for c, _ in asks], dtype=np.int32)
+    at = np.array([np.datetime64(day(d), "ns") if d is not None else np.datetime64("NaT")
+                   for _, d in asks], dtype="datetime64[ns]")
+    assert teams_at(p, codes, at).tolist() == plain_teams_at(p, codes, at).tolist()

@@ -93,8 +93,16 @@ def mask(f: pd.DataFrame, filt: Filter, w: Window) -> np.ndarray:
     if m is None:
         m = _mask(col, f, filt, w)
     if filt.or_null:
-        m = m | col.isna().to_numpy()
+        m = m | _blank(col)
     return m
+
+
+def _blank(col: pd.Series) -> np.ndarray:
+    """``col.isna()`` as an array; a numpy date column's NaT read as its int64 directly."""
+    if isinstance(col.dtype, np.dtype) and col.dtype.kind == "M":
+        out: np.ndarray = col.to_numpy().view(np.int64) == NAT_INT
+        return out
+    return col.isna().to_numpy()
 
 
 _BOOL_OPS = ("is_true", "is_false", "not_true", "not_false")
