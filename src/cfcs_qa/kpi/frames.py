@@ -49,7 +49,7 @@ class Prepared:
     calendar: WorkingCalendar
     as_of: date
     _frames: dict[str, pd.DataFrame] = field(default_factory=dict)
-    _sorted: dict[tuple[str, str], tuple[np.ndarray, np.ndarray | None]] = field(
+    _sorted: dict[tuple[str, str], tuple[np.ndarray, np.ndarray | None, str]] = field(
         default_factory=dict)
     cache: dict[Any, Any] = field(default_factory=dict)
     """Per-run memo for derived helpers (keyed by what they depend on)."""
@@ -78,14 +78,15 @@ class Prepared:
 
     def positions(self, name: str, column: str, first: date, last: date) -> np.ndarray:
         """Row positions (ascending) whose ``column`` is in [first, last]: two binary searches
-        in the column sorted once per run, instead of comparing the whole column per month."""
+        through the column's order, found once per run, instead of comparing the whole column
+        per month."""
         key = (name, column, first, last)
         if key not in self.cache:
-            sorted_values, order = self._sorted_column(name, column)
-            lo = np.datetime64(first, "ns").astype("int64")
-            hi = np.datetime64(last, "ns").astype("int64")
-            start = int(np.searchsorted(sorted_values, lo, side="left"))
-            stop = int(np.searchsorted(sorted_values, hi, side="right"))
+            values, order, unit = self._date_order(name, column)
+            lo = np.datetime64(first, unit).astype("int64")
+            hi = np.datetime64(last, unit).astype("int64")
+            start = int(np.searchsorted(values, lo, side="left", sorter=order))
+            stop = int(np.searchsorted(values, hi, side="right", sorter=order))
             if order is None:
                 self.cache[key] = np.arange(start, stop, dtype=np.intp)
             else:
@@ -93,19 +94,25 @@ class Prepared:
         out: np.ndarray = self.cache[key]
         return out
 
-    def _sorted_column(self, name: str, column: str) -> tuple[np.ndarray, np.ndarray | None]:
-        """The column's int64 view, sorted (NaT is the smallest int64: never inside a window),
-        and the row order that sorts it (None when the column is already in order)."""
+    def _date_order(self, name: str, column: str) -> tuple[np.ndarray, np.ndarray | None, str]:
+        """The column's int64 view in its own unit (NaT is the smallest int64: never inside a
+        window), the stable row order that sorts it (None when it is already in order; the
+        cache's, when it kept one: no sort, no sorted copy), and the unit."""
         key = (name, column)
         if key not in self._sorted:
-            values = self.frame(name)[column].to_numpy(dtype="datetime64[ns]").view("int64")
-            if len(values) < 2 or bool(np.all(values[1:] >= values[:-1])):
-                self._sorted[key] = (values, None)
-            else:
-                kept = self.extract.date_orders.get(name, {}).get(column)  # from the cache
-                order = stable_order(values) if kept is None else kept
-                self._sorted[key] = (values[order], order)
-        out: tuple[np.ndarray, np.ndarray | None] = self._sorted[key]
+            series = self.frame(name)[column]
+            dates = series.to_numpy() if series.dtype.kind == "M" else \
+                series.to_numpy(dtype="datetime64[ns]")
+            unit = np.datetime_data(dates.dtype)[0]
+            values = dates.view("int64")
+            order: np.ndarray | None = None
+            if len(values) >= 2 and not bool(np.all(values[1:] >= values[:-1])):
+                kept = self.extract.date_orders.get(name, {}).get(column)
+                if kept is None:
+                    kept = stable_order(dates.astype("datetime64[ns]", copy=False).view("int64"))
+                order = np.asarray(kept, dtype=np.intp)
+            self._sorted[key] = (values, order, unit)
+        out: tuple[np.ndarray, np.ndarray | None, str] = self._sorted[key]
         return out
 
     def child_rank(self) -> np.ndarray:
