@@ -36,6 +36,18 @@ EXTRACT = {
 }
 
 
+NO_ORPHANS = {
+    **EXTRACT,
+    "allocations.csv": "child_id,team,worker_id,start_date,end_date\n"
+                       "C1,MASH,S1,01/01/2026,\nC1,MASH,S7,02/01/2026,03/01/2026\n"
+                       "C2,MASH,S2,01/01/2020,\nC2,MASH,,01/02/2020,\nC3,CIC,S1,01/01/2021,\n",
+    "staff.csv": "staff_id,role,team\nS1,social_worker,MASH\nS2,team_manager,CIC\n",
+    "cin_plans.csv": "plan_id,child_id,start_date\nP1,C1,01/01/2020\nP2,C2,01/01/2021\n",
+    "cin_reviews.csv": "review_id,plan_id,child_id,review_date\nV1,P1,C1,01/02/2020\n"
+                       "V2,P9,C2,01/02/2021\nV3,,C2,01/03/2021\n",
+}
+
+
 def _everything(folder: Path) -> tuple[object, ...]:
     out = load(folder, Settings(), AS_OF)
     return (out.findings, out.reports, out.child_of_row, out.child_ids.ids.to_pylist(),
@@ -51,23 +63,29 @@ def _assert_same(a: tuple[object, ...], b: tuple[object, ...]) -> None:
 
 
 @pytest.mark.parametrize("workers", [1, 2])
+@pytest.mark.parametrize(("files", "expected"), [
+    (EXTRACT, {"orphan-child", "before-birth", "overlapping-allocation"}),
+    (NO_ORPHANS, {"orphan-reference", "before-birth", "overlapping-allocation"}),
+])
 def test_child_work_done_early_changes_nothing(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int,
+    files: dict[str, str], expected: set[str],
 ) -> None:
-    folder = write(tmp_path / "x", EXTRACT)
+    folder = write(tmp_path / "x", files)
     monkeypatch.setattr("cfcs_qa.ingest.loader.TABLE_WORKERS", workers)
     early = _everything(folder)
     codes = {f.code for f in early[0]}  # type: ignore[attr-defined]
-    assert {"orphan-child", "before-birth", "overlapping-allocation"} <= codes
+    assert expected <= codes
     monkeypatch.setattr(ChildWork, "table_read", lambda self, name, outcome: None)
     _assert_same(_everything(folder), early)
 
 
+@pytest.mark.parametrize("files", [EXTRACT, NO_ORPHANS])
 def test_children_read_last_leaves_the_work_to_the_end(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: dict[str, str]
 ) -> None:
     """Tables read before children do their child-id work afterwards, the usual way."""
-    folder = write(tmp_path / "x", EXTRACT)
+    folder = write(tmp_path / "x", files)
     monkeypatch.setattr("cfcs_qa.ingest.loader.TABLE_WORKERS", 1)
     plain = _everything(folder)
     from cfcs_qa.ingest import loader

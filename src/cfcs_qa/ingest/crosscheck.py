@@ -30,18 +30,29 @@ Found = tuple[Finding, str | None]
 """A finding and the child_id of its row (None when the row has none)."""
 
 
-def cross_checks(frames: dict[str, pd.DataFrame], ids: dict[str, pa.Array],
-                 child_ids: ChildIds, done: dict[str, ChildChecks] | None = None) -> list[Found]:
+def cross_checks(
+    frames: dict[str, pd.DataFrame], ids: dict[str, pa.Array], child_ids: ChildIds,
+    done: dict[str, ChildChecks] | None = None,
+    references_done: dict[str, list[Found]] | None = None,
+    overlaps_done: list[Found] | None = None,
+) -> list[Found]:
     """``child_ids``: the dictionary of the child codes the frames carry
-    (``assign_child_codes``); ``done``: tables whose ``table_child_checks`` are made."""
+    (``assign_child_codes``). Checks made already, while tables were read: ``done``, each
+    table's ``table_child_checks``; ``references_done``, each table's ``reference_checks``;
+    ``overlaps_done``, ``overlapping_allocations``."""
     out: list[Found] = []
     orphans, births = _child_checks(frames, child_ids, done or {})
     for name in orphans:
         out += orphans[name]
-    for name, column, target in REFERENCES:
-        if name in frames and target in ids:
-            out += _orphans(name, frames[name], column, ids[target], "orphan-reference", target)
-    if "allocations" in frames:
+    references_done = references_done or {}
+    for name, _column, target in REFERENCES:
+        if name in references_done:
+            out += references_done[name]
+        elif name in frames and target in ids:
+            out += reference_checks(name, frames[name], ids[target])
+    if overlaps_done is not None:
+        out += overlaps_done
+    elif "allocations" in frames:
         out += overlapping_allocations(frames["allocations"])
     for name in births:
         out += births[name]
@@ -140,6 +151,13 @@ def _emit(
     return found
 
 
+def reference_checks(name: str, frame: pd.DataFrame, known: pa.Array) -> list[Found]:
+    """``orphan-reference`` of one table of ``REFERENCES``; ``known``: the ids of the table
+    it refers to."""
+    column, target = next((c, t) for n, c, t in REFERENCES if n == name)
+    return _orphans(name, frame, column, known, "orphan-reference", target)
+
+
 def _orphans(
     table: str, frame: pd.DataFrame, column: str, known: pa.Array, code: str, target: str
 ) -> list[Found]:
@@ -150,17 +168,18 @@ def _orphans(
                  lambda v, _p: f"{column} {quoted(v)} is not in {target}")
 
 
-def overlapping_allocations(frame: pd.DataFrame) -> list[Found]:
+def overlapping_allocations(frame: pd.DataFrame, child: np.ndarray | None = None) -> list[Found]:
     """Two allocations of one child open on the same day. A same-day handover (one ends the
     day the next starts) is not an overlap. Reported on the later-starting allocation, naming
     the allocation that is still open (the one, among the child's earlier allocations, that
     ends last).
 
     Integer work: rows sorted by child code, start and row; the running latest end within a
-    child is one ``maximum.accumulate`` over ``child rank * span + end day``."""
+    child is one ``maximum.accumulate`` over ``child rank * span + end day``. ``child``: the
+    rows' child codes, when the frame does not carry them yet."""
     if len(frame) < 2:
         return []
-    child = frame[CHILD_CODE].to_numpy().astype(np.int64)
+    child = (frame[CHILD_CODE].to_numpy() if child is None else child).astype(np.int64)
     start = _days(frame["start_date"])
     end = _days(frame["end_date"])
     end = np.where(end == _NAT_DAYS, _OPEN_DAY, end)

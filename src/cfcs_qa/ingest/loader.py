@@ -105,12 +105,13 @@ def _load(
     known = ids.get("children")
     if known is not None and known is work.known:
         child_ids = assign_child_codes(frames, known, work.lookup, work.passes)
-        done = work.checks
+        done, overlaps = work.checks, work.overlaps
     else:
         child_ids = assign_child_codes(
             frames, known if known is not None else children_ids(frames.get("children")))
-        done = {}
-    for finding, child in cross_checks(frames, ids, child_ids, done):
+        done, overlaps = {}, None
+    for finding, child in cross_checks(frames, ids, child_ids, done, work.references,
+                                       overlaps):
         findings.append(finding)
         if child and finding.table and finding.row is not None:
             child_of_row.setdefault(finding.table, {})[finding.row] = child
