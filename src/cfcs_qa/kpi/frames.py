@@ -83,8 +83,8 @@ class Prepared:
         key = (name, column, first, last)
         if key not in self.cache:
             values, order, unit = self._date_order(name, column)
-            lo = np.datetime64(first, unit).astype("int64")
-            hi = np.datetime64(last, unit).astype("int64")
+            lo = np.datetime64(first, "D").astype(f"datetime64[{unit}]").astype("int64")
+            hi = np.datetime64(last, "D").astype(f"datetime64[{unit}]").astype("int64")
             start = int(np.searchsorted(values, lo, side="left", sorter=order))
             stop = int(np.searchsorted(values, hi, side="right", sorter=order))
             if order is None:
