@@ -56,6 +56,7 @@ print(total)
 
 def measure(label: str, argv: list[str], env: dict[str, str] | None = None) -> dict[str, object]:
     """Run one process; wall seconds and peak RSS (bytes) of that process alone."""
+    load_before = os.getloadavg()[0]
     start = time.perf_counter()
     proc = subprocess.Popen(
         argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, **(env or {})}
@@ -67,8 +68,10 @@ def measure(label: str, argv: list[str], env: dict[str, str] | None = None) -> d
     if proc.returncode not in (0, 1):
         sys.exit(f"bench: {label} failed (exit {proc.returncode}):\n{err[-2000:]}")
     peak = usage.ru_maxrss * 1024  # Linux reports KiB
-    print(f"  {label:<44} {wall:8.2f} s   peak {peak / GIB:5.2f} GiB", flush=True)
-    return {"label": label, "seconds": wall, "peak": peak}
+    load = os.getloadavg()[0]
+    print(f"  {label:<44} {wall:8.2f} s   peak {peak / GIB:5.2f} GiB   "
+          f"(load before: {load_before:.1f})", flush=True)
+    return {"label": label, "seconds": wall, "peak": peak, "load": max(load_before, load)}
 
 
 def generate(children: int, months: int) -> Path:
@@ -171,7 +174,11 @@ def main() -> None:
         f"{args.children} --months {args.months} --clean`).",
         "",
         f"Each step ran {max(args.repeat, 1)} times; the table gives the best time (all runs in "
-        "the last column) and the highest peak resident memory of any run.",
+        "the last column) and the highest peak resident memory of any run. The machine's "
+        "1-minute load average around the runs went up to "
+        f"{max(float(r['load']) for rs in runs.values() for r in rs):.1f} "  # type: ignore[arg-type]
+        f"on {os.cpu_count()} cores (other work on the machine slows every step, the floor "
+        "included).",
         "",
         "| step | seconds | × (a) | target | peak memory | runs (s) |",
         "|---|---:|---:|---:|---:|---|",
@@ -190,10 +197,10 @@ def main() -> None:
         int(s["peak"]) < 2 * GIB for s in (a, b, c, d, e)  # type: ignore[call-overload]
     )
     lines += ["", f"All targets met: {'yes' if ok else 'NO'}.", ""]
-    target = ROOT / "BENCHMARKS.md"
-    old = target.read_text(encoding="utf-8") if target.exists() else ""
+    report = ROOT / "BENCHMARKS.md"
+    old = report.read_text(encoding="utf-8") if report.exists() else ""
     notes = old[old.index(NOTES):] if NOTES in old else NOTES + "\n"
-    target.write_text("\n".join(lines) + "\n" + notes, encoding="utf-8")
+    report.write_text("\n".join(lines) + "\n" + notes, encoding="utf-8")
     print("\n".join(lines[6:]))
     sys.exit(0 if ok else 1)
 
