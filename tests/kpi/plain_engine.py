@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from cfcs_qa.kpi import derived, evaluate, filters
-from cfcs_qa.kpi.dates import NS, birthday_many
+from cfcs_qa.kpi.dates import NS, age_many, birthday_many
 from cfcs_qa.kpi.derived import Ctx, Spec, _asof, _dob
 from cfcs_qa.kpi.filters import Window, _lower, _operand, resolve_ref
 from cfcs_qa.kpi.frames import last_by_code, month_slice, open_at, overlaps
@@ -237,10 +237,17 @@ def teams_at(p: Any, codes: np.ndarray, ref_dates: np.ndarray) -> np.ndarray:
     return out
 
 
+def age_at(f: pd.DataFrame, ctx: Ctx, at: Any) -> np.ndarray:
+    when = ctx.at(f, at)
+    if isinstance(when, date):  # the one date given for each row (the array path)
+        when = np.full(len(f), np.datetime64(when, "ns"))
+    return age_many(_dob(f, ctx), when)
+
+
 PLAIN_DERIVED = {fn.__name__: fn for fn in (child_open_in, value_at, record_id_at,
                                             latest_related, count_related,
                                             care_days_since_birthday, linked_or_latest,
-                                            previous_record)}
+                                            previous_record, age_at)}
 
 
 @contextmanager

@@ -48,21 +48,39 @@ def _ymd(d: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 def age_many(births: Any, on: Any) -> np.ndarray:
     """Completed years at ``on`` (a date or an array); float with NaN for an unknown birth.
     A 29 February birthday falls on 1 March in other years (tuple comparison does this)."""
+    if isinstance(on, date):
+        return age_on(birth_parts(births), on)
     b = _arr(births)
-    if isinstance(on, date):  # one date for every row: its year, month and day once
-        bad = np.isnat(b)
-        oy: Any = np.int64(on.year)
-        om: Any = np.int64(on.month)
-        od: Any = np.int64(on.day)
-    else:
-        o = _arr(on)
-        bad = np.isnat(b) | np.isnat(o)
-        oy, om, od = _ymd(np.where(bad, np.datetime64("2000-01-01", "ns"), o))
+    o = _arr(on)
+    bad = np.isnat(b) | np.isnat(o)
     b2 = np.where(bad, np.datetime64("2000-01-01", "ns"), b)
+    o2 = np.where(bad, np.datetime64("2000-01-01", "ns"), o)
     by, bm, bd = _ymd(b2)
+    oy, om, od = _ymd(o2)
     years = oy - by - ((om * 100 + od) < (bm * 100 + bd)).astype("int64")
     out = years.astype("float64")
     out[bad] = np.nan
+    return out
+
+
+BirthParts = tuple[np.ndarray, np.ndarray, np.ndarray]
+"""(year, month * 100 + day, unknown) of birth dates."""
+
+
+def birth_parts(births: Any) -> BirthParts:
+    """The parts of each birth date ``age_on`` reads (an unknown birth: NaT)."""
+    b = _arr(births)
+    unknown = np.isnat(b)
+    year, month, day = _ymd(np.where(unknown, np.datetime64("2000-01-01", "ns"), b))
+    return year, month * 100 + day, unknown
+
+
+def age_on(parts: BirthParts, on: date) -> np.ndarray:
+    """Completed years on one date (as ``age_many``); parts may be taken by child code."""
+    year, month_day, unknown = parts
+    years = on.year - year - ((on.month * 100 + on.day) < month_day).astype("int64")
+    out = years.astype("float64")
+    out[unknown] = np.nan
     return out
 
 

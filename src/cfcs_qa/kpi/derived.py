@@ -17,7 +17,15 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .dates import NS, add_days_many, add_months_many, age_many, birthday_many
+from .dates import (
+    NS,
+    add_days_many,
+    add_months_many,
+    age_many,
+    age_on,
+    birth_parts,
+    birthday_many,
+)
 from .filters import Window, is_ref, resolve_ref
 from .frames import CODE, NAT_INT, Prepared
 from .latest import DateRanks, stable_argsort
@@ -118,6 +126,12 @@ def date_of_birth(f: pd.DataFrame, ctx: Ctx) -> np.ndarray:
 def age_at(f: pd.DataFrame, ctx: Ctx, at: Any) -> np.ndarray:
     """Completed years at ``at``; NaN for an unborn child (left out of age filters)."""
     when = ctx.at(f, at)
+    if isinstance(when, date):  # the parts of every child's birth date, once per run
+        p = ctx.prepared
+        if "birth-parts" not in p.cache:
+            p.cache["birth-parts"] = birth_parts(p.date_of_birth_by_code())
+        codes = p.child_codes(f)
+        return age_on(tuple(part[codes] for part in p.cache["birth-parts"]), when)
     return age_many(_dob(f, ctx), when)
 
 

@@ -187,9 +187,12 @@ def care_days_since_birthday(f: pd.DataFrame, ctx: Ctx, frame: str, years: int,
     start_by_code = np.full(p.n_children + 1, np.datetime64("NaT"), dtype=NS)
     start_by_code[codes] = birthday_many(_dob(f, ctx), years)
     start_by_code[-1] = np.datetime64("NaT")
-    other_codes = p.child_codes(other)
-    lo = np.maximum(other["start_date"].to_numpy(dtype=NS), start_by_code[other_codes])
-    end = other["end_date"].to_numpy(dtype=NS)
+    spans = ("spans", frame)
+    if spans not in p.cache:  # the other frame's codes, starts and ends, once per run
+        p.cache[spans] = (p.child_codes(other), other["start_date"].to_numpy(dtype=NS),
+                          other["end_date"].to_numpy(dtype=NS))
+    other_codes, start, end = p.cache[spans]
+    lo = np.maximum(start, start_by_code[other_codes])
     last64 = np.datetime64(last.to_datetime64(), "ns")
     hi = np.minimum(np.where(np.isnat(end), last64, end), last64)
     days = np.clip((hi - lo) / np.timedelta64(1, "D"), 0, None)
