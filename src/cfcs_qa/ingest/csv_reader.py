@@ -20,12 +20,10 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from ..errors import DataError
+from .file_bytes import newlines, read_bytes
+from .file_bytes import utf16_without_bom as utf16_without_bom  # re-exported
 from .raw import Header, RawTable
 
-_BOM = b"\xef\xbb\xbf"
-_UTF16_BOMS = {b"\xff\xfe": "utf-16-le", b"\xfe\xff": "utf-16-be"}
-_SNIFF = 4096
-"""Bytes looked at to recognise UTF-16 written without a BOM."""
 BLOCK_SIZE = 16 << 20
 """pyarrow parses in blocks of this size: large blocks mean fewer chunks to join."""
 CODED = pa.dictionary(pa.int32(), pa.string())
@@ -34,82 +32,6 @@ SAMPLE = 1 << 18
 REPEATS = 0.5
 """A coded column is read dictionary-encoded when its sample has at most this many distinct
 values per record (dates, flags, codes: yes; date-times, nearly all different: no)."""
-
-
-def newlines(data: bytes, start: int = 0, step: int = 1 << 24) -> int:
-    """``data.count(b"\\n", start)`` by numpy, in slices (about twice as fast on a
-    large file, and numpy's comparison lets the other reading thread run)."""
-    view = np.frombuffer(data, dtype=np.uint8)
-    return sum(int(np.count_nonzero(view[i:i + step] == 10))
-               for i in range(start, len(view), step))
-
-
-def read_bytes(path: Path) -> bytes:
-    """The file as UTF-8 bytes (BOM removed); DataError when it is not a text file."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise DataError(f"Could not read {path}: {exc.strerror or exc}.") from None
-    binary: bool | None = None  # whether the bytes hold a NUL (None: not looked yet)
-    if data.startswith(_BOM):
-        data = data[3:]
-    elif data[:2] in _UTF16_BOMS:
-        data = _from_utf16(path, data[2:], _UTF16_BOMS[data[:2]])
-    else:
-        binary = b"\x00" in data
-        if binary and (order := utf16_without_bom(data)) is not None:
-            data = _from_utf16(path, data, order)
-            binary = None
-    if binary is None:
-        binary = b"\x00" in data
-    if binary:
-        hint = " It looks like an Excel workbook renamed .csv;" if data[:2] == b"PK" else ""
-        raise DataError(
-            f"{path} is not a CSV file (it holds binary data).{hint} Export the report as "
-            "CSV (UTF-8 or Windows-1252), or give the .xlsx workbook itself as --data."
-        )
-    if b"\n" not in data and b"\r" in data:
-        data = data.replace(b"\r", b"\n")  # old Mac line endings
-    if data.isascii():
-        return data
-    try:
-        data.decode("utf-8")
-        return data
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252").encode("utf-8")
-    except UnicodeDecodeError:
-        raise DataError(
-            f"{path} is neither UTF-8 nor Windows-1252 text. Save it again as 'CSV UTF-8' "
-            "and run again."
-        ) from None
-
-
-def utf16_without_bom(data: bytes) -> str | None:
-    """``utf-16-le``/``-be`` when the first few KB are unmistakably UTF-16 text with no BOM:
-    nearly every byte on one side of each pair is NUL and almost none on the other (text in
-    Latin scripts). Anything less clear (a workbook, a zip, a database file) is None."""
-    head = np.frombuffer(data[: min(len(data), _SNIFF) & ~1], dtype=np.uint8)
-    if len(head) < 4:
-        return None
-    even = np.count_nonzero(head[0::2] == 0) / (len(head) // 2)
-    odd = np.count_nonzero(head[1::2] == 0) / (len(head) // 2)
-    if odd >= 0.95 and even <= 0.01:
-        return "utf-16-le"
-    if even >= 0.95 and odd <= 0.01:
-        return "utf-16-be"
-    return None
-
-
-def _from_utf16(path: Path, data: bytes, codec: str) -> bytes:
-    try:
-        return data.decode(codec).encode("utf-8")
-    except UnicodeError:
-        raise DataError(
-            f"{path} starts like UTF-16 text but is not valid UTF-16. Save it again as "
-            "'CSV UTF-8 (Comma delimited)' and run again."
-        ) from None
 
 
 class CsvFile:
