@@ -8,19 +8,19 @@ child codes), ``<table>.orders.arrow`` (the stable row order of each date column
 KPI engine would otherwise sort for), ``_findings.arrow`` (the findings, one column per
 field) and ``meta.json``
 (reports, child ids of rows with findings: no names, which are never loaded).
-``manifest.json`` records the SHA-256 of every file of the entry and, when it was written, its
-identity (size, modification and change times, inode), and ``manifest.sha256`` the
-manifest's own hash; an entry whose files do not match is deleted, never served. The cache
-folder is owner-only (0700, files 0600); a folder others can read is not used. No pickle.
+``manifest.json`` records the identity every file of the entry had when it was written (size,
+modification and change times, inode), and ``manifest.sha256`` the manifest's own hash; an
+entry whose files do not match is deleted, never served. The cache folder is owner-only
+(0700, files 0600); a folder others can read is not used. No pickle.
 
 The extract's files are hashed in full on every run (they are the key). An entry's own files
-are hashed again only when their identity differs from the one recorded: any write to a file
-gives it a new change time, which the kernel sets and no user can set back (the check git
-uses for its index). A file whose change time is too close to the moment its identity was
-recorded (within ``RACY_NS``, where a write in the same clock tick could go unseen) is always
-hashed. ``prefetch`` starts the hashing of the extract's files in the background before the
-command imports pandas; the digests are kept per process, for a file whose size, times and
-inode have not changed since.
+are judged by their identity, as git judges its index: any write to a file gives it a new
+change time, which the kernel sets and no user can set back, and a copy is a new inode. The
+files are written into a private temporary folder and moved into place whole, so nothing
+else writes them between their writing and the recording of their identity; an entry that
+differs in any way is rebuilt (a copied cache folder is rebuilt once). ``prefetch`` starts
+the hashing of the extract's files in the background before the command imports pandas; the
+digests are kept per process, for a file whose size, times and inode have not changed since.
 """
 
 from __future__ import annotations
@@ -36,7 +36,6 @@ import shutil
 import stat
 import tempfile
 import threading
-import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -62,9 +61,6 @@ ORDERS = ".orders.arrow"
 FINDING_FIELDS = ("code", "level", "table", "row", "column", "value", "message")
 """``Finding``'s fields in order: findings are kept as columns and rebuilt positionally."""
 HASH_WORKERS = 2
-RACY_NS = 200_000_000
-"""An entry file changed less than this before its identity was recorded is always hashed:
-file times come from a clock that ticks every few milliseconds."""
 _digests: dict[tuple[str, int, int, int, int], Future[str]] = {}
 _digests_lock = threading.Lock()
 _hash_pool: ThreadPoolExecutor | None = None
@@ -192,7 +188,7 @@ def fetch(root: Path, key: str) -> Extract | None:
         recorded = (entry / "manifest.sha256").read_text().strip()
         if hashlib.sha256(manifest_bytes).hexdigest() != recorded:
             raise ValueError("manifest altered")
-        manifest: dict[str, dict[str, Any]] = json.loads(manifest_bytes)
+        manifest: dict[str, list[int]] = json.loads(manifest_bytes)
         _verify(entry, manifest)
         on_disk = {p.relative_to(entry).as_posix() for p in entry.rglob("*") if p.is_file()}
         if on_disk - set(manifest) - {"manifest.json", "manifest.sha256"}:
@@ -206,15 +202,11 @@ def fetch(root: Path, key: str) -> Extract | None:
     return extract
 
 
-def _verify(entry: Path, manifest: dict[str, dict[str, Any]]) -> None:
-    """ValueError unless every file of the entry is as written: the same identity as recorded
-    (see the module's docstring), else the same SHA-256."""
-    if not all(isinstance(rec, dict) and "sha256" in rec for rec in manifest.values()):
-        raise ValueError("manifest of another format")
-    changed = [name for name, rec in manifest.items()
-               if rec.get("identity") is None or list(identity(entry / name)) != rec["identity"]]
-    for name, digest in zip(changed, _hash_all([entry / n for n in changed]), strict=True):
-        if digest != manifest[name]["sha256"]:
+def _verify(entry: Path, manifest: dict[str, list[int]]) -> None:
+    """ValueError unless every file of the entry has the identity recorded when it was
+    written (see the module's docstring)."""
+    for name, recorded in manifest.items():
+        if not isinstance(recorded, list) or list(identity(entry / name)) != recorded:
             raise ValueError(f"{name} altered")
 
 
@@ -389,19 +381,10 @@ def store(root: Path, key: str, extract: Extract) -> None:
     _prune(root)
 
 
-def _manifest(folder: Path, names: list[str]) -> dict[str, dict[str, Any]]:
-    """Each file's SHA-256 (not by the pool: a background store may outlive it) and identity;
-    the identity only when the file's change time is more than ``RACY_NS`` old, so that no
-    later write can share it. Files are not written again after this; moving the folder into
-    place changes no file's identity."""
-    digests = {name: _file_hash(folder / name) for name in names}
-    now = time.time_ns()
-    out: dict[str, dict[str, Any]] = {}
-    for name in names:
-        ident = identity(folder / name)
-        settled = ident[2] < now - RACY_NS
-        out[name] = {"sha256": digests[name], "identity": list(ident) if settled else None}
-    return out
+def _manifest(folder: Path, names: list[str]) -> dict[str, list[int]]:
+    """Each file's identity, recorded once it is written and owner-only; nothing writes the
+    files after this, and moving the folder into place changes no file's identity."""
+    return {name: list(identity(folder / name)) for name in names}
 
 
 def _meta(extract: Extract) -> dict[str, Any]:
