@@ -51,3 +51,26 @@ def test_the_calendar_reads_the_kept_table(tmp_path: Path) -> None:
     assert kept == plain  # the folder is not part of what a calendar is
     assert kept.holidays() == plain.holidays()
     assert make_calendar(memo_dir=tmp_path).holidays() == plain.holidays()  # from the file
+
+
+def test_a_warmed_table_is_the_same_table(tmp_path: Path) -> None:
+    holiday_table.warm(tmp_path, 2019, 2021)
+    warmed = holiday_table.public_holidays(2019, 2021, tmp_path)
+    assert warmed == holiday_table.public_holidays(2019, 2021)
+    assert date(2020, 5, 8) in warmed  # the 2020 VE Day bank holiday, moved from 4 May
+
+
+def test_a_failed_warm_up_is_made_again_in_the_caller(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    real = holiday_table._computed
+    calls: list[int] = []
+
+    def flaky(first: int, last: int) -> dict[date, str]:
+        calls.append(first)
+        if len(calls) == 1:
+            raise RuntimeError("no table")
+        return real(first, last)
+
+    monkeypatch.setattr(holiday_table, "_computed", flaky)
+    holiday_table.warm(None, 2015, 2016)
+    table = holiday_table.public_holidays(2015, 2016)
+    assert calls == [2015, 2015] and date(2015, 5, 9) in table

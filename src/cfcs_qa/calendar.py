@@ -16,7 +16,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from .holiday_table import public_holidays
+from .holiday_table import FIRST_YEAR, LAST_YEAR, public_holidays
 
 
 def add_months(d: date, months: int) -> date:
@@ -57,8 +57,8 @@ class WorkingCalendar:
 
     closures: frozenset[date] = field(default_factory=frozenset)
     removed: frozenset[date] = field(default_factory=frozenset)
-    first_year: int = 2000
-    last_year: int = 2045
+    first_year: int = FIRST_YEAR
+    last_year: int = LAST_YEAR
     memo_dir: Path | None = field(default=None, compare=False)
     """A folder to keep the public-holiday table in between runs (``holiday_table``)."""
 

@@ -10,15 +10,51 @@ from __future__ import annotations
 
 import contextlib
 import json
+import threading
+from concurrent.futures import Future
 from datetime import date
 from pathlib import Path
 
 COUNTRY = "GG"
+FIRST_YEAR, LAST_YEAR = 2000, 2045
+"""The years a working calendar covers unless told otherwise."""
+_warming: dict[tuple[int, int, Path | None], Future[dict[date, str]]] = {}
+_warming_lock = threading.Lock()
+
+
+def warm(memo_dir: Path | None, first_year: int = FIRST_YEAR,
+         last_year: int = LAST_YEAR) -> None:
+    """Start making the table in a background thread (a command calls this before a long load:
+    the import of ``holidays`` then mostly runs while the loader waits on pyarrow). Never
+    raises; ``public_holidays`` with the same arguments takes the result."""
+    key = (first_year, last_year, memo_dir)
+    with _warming_lock:
+        if key in _warming:
+            return
+        future: Future[dict[date, str]] = Future()
+        _warming[key] = future
+
+    def work() -> None:
+        try:
+            future.set_result(_made(first_year, last_year, memo_dir))
+        except BaseException as exc:  # noqa: BLE001 - handed to whoever asks for the table
+            future.set_exception(exc)
+
+    threading.Thread(target=work, name="cfcs-qa-holidays", daemon=True).start()
 
 
 def public_holidays(first_year: int, last_year: int,
                     memo_dir: Path | None = None) -> dict[date, str]:
     """Guernsey's public holidays of the years, by date (``holidays.country_holidays``)."""
+    with _warming_lock:
+        future = _warming.pop((first_year, last_year, memo_dir), None)
+    if future is not None:
+        with contextlib.suppress(Exception):  # a failed warm-up: made again here, and raised
+            return dict(future.result())
+    return _made(first_year, last_year, memo_dir)
+
+
+def _made(first_year: int, last_year: int, memo_dir: Path | None) -> dict[date, str]:
     memo = _memo_path(memo_dir, first_year, last_year)
     if memo is not None:
         with contextlib.suppress(OSError, ValueError, TypeError, AttributeError):

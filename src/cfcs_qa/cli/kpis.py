@@ -64,8 +64,14 @@ def _source(settings: Any, data: Path | None, as_of: str | None,
 
 
 def _load(settings: Any, source: Any, when: Any, cache_dir: Path | None) -> Any:
+    """The extract; meanwhile, in the background, the holiday table of the working-day KPIs
+    (started once pandas and the loader are imported, so the two threads never import the
+    same modules at once)."""
+    from ..holiday_table import warm
     from ..ingest import load
+    from ..ingest import loader as _loader  # noqa: F401 - imported before the warm-up starts
 
+    warm(cache_dir)
     return load(source.path, settings, when, synthetic=source.synthetic, cache_dir=cache_dir)
 
 
