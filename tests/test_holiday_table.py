@@ -74,3 +74,11 @@ def test_a_failed_warm_up_is_made_again_in_the_caller(monkeypatch) -> None:  # t
     holiday_table.warm(None, 2015, 2016)
     table = holiday_table.public_holidays(2015, 2016)
     assert calls == [2015, 2015] and date(2015, 5, 9) in table
+
+
+def test_a_table_warmed_before_its_folder_existed_is_kept_once_it_does(tmp_path: Path) -> None:
+    folder = tmp_path / "cache"
+    holiday_table.warm(folder, 2022, 2023)
+    folder.mkdir()  # as the loader makes the cache folder while the table is being made
+    holiday_table.public_holidays(2022, 2023, folder)
+    assert len(list(folder.glob("holidays-GG-*-2022-2023.json"))) == 1

@@ -50,7 +50,11 @@ def public_holidays(first_year: int, last_year: int,
         future = _warming.pop((first_year, last_year, memo_dir), None)
     if future is not None:
         with contextlib.suppress(Exception):  # a failed warm-up: made again here, and raised
-            return dict(future.result())
+            table = dict(future.result())
+            memo = _memo_path(memo_dir, first_year, last_year)
+            if memo is not None and not memo.exists():  # the folder was made during the load
+                _remember(memo, table)
+            return table
     return _made(first_year, last_year, memo_dir)
 
 

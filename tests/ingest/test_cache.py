@@ -210,9 +210,11 @@ def test_date_orders_are_kept_and_equal_a_fresh_sort(tmp_path: Path) -> None:
     files = {**FILES, "contacts.csv": "contact_id,child_id,received_date,outcome\n"  # K3 rejected
              "K1,C1,03/01/2026,nfa\nK2,C9,01/01/2026,\nK3,C1,,nfa\nK4,C2,01/01/2026,nfa\n"}
     data, cache = write(tmp_path / "x", files), tmp_path / "cache"
-    first = load(data, Settings(), AS_OF, cache_dir=cache)
-    assert first.date_orders == {}  # read from the files: the engine sorts for itself
+    assert load(data, Settings(), AS_OF).date_orders == {}  # no cache: the engine sorts
+    first = load(data, Settings(), AS_OF, cache_dir=cache)  # sorted by the loader, then kept
     again = load(data, Settings(), AS_OF, cache_dir=cache)
+    assert first.date_orders["contacts"]["received_date"].tolist() == \
+        again.date_orders["contacts"]["received_date"].tolist()
     kept = again.date_orders["contacts"]["received_date"]
     values = first.get("contacts")["received_date"].to_numpy(dtype="datetime64[ns]")
     assert kept.tolist() == stable_order(values.view("int64")).tolist() == [1, 2, 0]

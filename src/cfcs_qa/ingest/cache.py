@@ -295,8 +295,9 @@ def _write_arrow(target: Path, table: Any) -> None:
         writer.write_table(table)
 
 
-def _write_table(target: Path, frame: Any) -> None:
-    """The table, and beside it (``ORDERS``) the stable order of each of its date columns."""
+def _write_table(target: Path, frame: Any, orders: dict[str, Any] | None = None) -> None:
+    """The table, and beside it (``ORDERS``) the stable order of each of its date columns
+    (``orders`` when the loader has sorted them already)."""
     import pyarrow as pa
 
     from ..date_order import date_column_orders
@@ -306,7 +307,8 @@ def _write_table(target: Path, frame: Any) -> None:
     # and a take over one chunk is several times faster than over many
     table = pa.Table.from_pandas(frame, preserve_index=False, nthreads=1).combine_chunks()
     _write_arrow(target, table)
-    orders = date_column_orders(frame)
+    if orders is None:
+        orders = date_column_orders(frame)
     if orders:
         _write_arrow(_orders_path(target), pa.table(orders))
 
@@ -336,7 +338,8 @@ def _write_tables(folder: Path, extract: Extract) -> None:
                     return
                 name = todo.pop()
             try:
-                _write_table(folder / f"{name}.arrow", extract.tables[name])
+                _write_table(folder / f"{name}.arrow", extract.tables[name],
+                             extract.date_orders.get(name))
             except OSError as exc:
                 failed.append(exc)
 

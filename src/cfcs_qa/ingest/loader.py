@@ -9,6 +9,7 @@ from typing import Any
 
 from ..config import Settings
 from ..contract import REQUIRED_TABLES, TABLES
+from ..date_order import date_column_orders
 from ..errors import DataError
 from ..findings import Finding
 from . import cache
@@ -71,24 +72,33 @@ def load(
         hit = cache.fetch(Path(cache_dir), key) if key else None
         if hit is not None:
             return hit
-    extract = _load(layout, workbook, settings, as_of, synthetic)
+    extract = _load(layout, workbook, settings, as_of, synthetic,
+                    orders=cache_dir is not None and key is not None)
     if cache_dir is not None and key is not None:
         cache.store_soon(Path(cache_dir), key, extract)
     return extract
 
 
 def _load(
-    layout: Layout, workbook: Any, settings: Settings, as_of: dt.date, synthetic: bool
+    layout: Layout, workbook: Any, settings: Settings, as_of: dt.date, synthetic: bool,
+    orders: bool = False,
 ) -> Extract:
+    """``orders``: also sort each table's date columns (``Extract.date_orders``), in the
+    table's own thread while others are read; the cache keeps them and the KPI engine uses
+    them, so a run that will write the cache sorts once, not twice."""
     reports: dict[str, TableReport] = {}
     findings: list[Finding] = []
     outcomes: dict[str, TableOutcome] = {}
 
     work = ChildWork()
+    date_orders: dict[str, dict[str, Any]] = {}
 
     def one(name: str) -> tuple[TableReport, list[Finding], TableOutcome | None]:
         result = _load_table(name, layout, workbook, settings, as_of)
         work.table_read(name, result[2])
+        outcome = result[2]
+        if orders and outcome is not None and outcome.frame is not None:
+            date_orders[name] = date_column_orders(outcome.frame)
         return result
 
     names = list(TABLES)
@@ -119,7 +129,7 @@ def _load(
     return Extract(
         tables=frames, reports=reports, findings=findings, as_of=as_of, synthetic=synthetic,
         source=str(layout.path), child_of_row={k: v for k, v in child_of_row.items() if v},
-        child_ids=child_ids,
+        child_ids=child_ids, date_orders=date_orders,
     )
 
 
