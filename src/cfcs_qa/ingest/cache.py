@@ -3,11 +3,9 @@
 An entry is a folder named by a key: the SHA-256 of the loader's version, the settings that
 change what is loaded (the site maps), the extract date, the synthetic flag, the data path and
 the content hash of every file read. It holds one Arrow IPC file per table (uncompressed, so
-a read is a memory map, not a decode), ``_child_ids.arrow`` (the dictionary of the tables'
-child codes), ``<table>.orders.arrow`` (the stable row order of each date column, which the
-KPI engine would otherwise sort for), ``_findings.arrow`` (the findings, one column per
-field) and ``meta.json``
-(reports, child ids of rows with findings: no names, which are never loaded).
+a read is a memory map, not a decode), the tables' date-column orders, the child-code
+dictionary and the findings (``cache_files``), and ``meta.json`` (reports, child ids of rows
+with findings: no names, which are never loaded).
 ``manifest.json`` records the identity every file of the entry had when it was written (size,
 modification and change times, inode), and ``manifest.sha256`` the manifest's own hash; an
 entry whose files do not match is deleted, never served. The cache folder is owner-only
@@ -42,7 +40,18 @@ from typing import Any
 
 from ..config import Settings
 from ..fileio import private_dir
-from ..findings import Finding
+from .cache_files import (
+    CHILD_IDS,
+    FINDINGS,
+    ORDERS,
+    read_arrow,
+    read_findings,
+    read_orders,
+    read_table,
+    write_arrow,
+    write_findings,
+    write_tables,
+)
 from .model import Extract, TableReport
 from .sources import Layout, locate
 
@@ -54,12 +63,6 @@ BACKGROUND_ROWS = 1_000_000
 """Extracts with more rows than this are stored by a background thread while the KPIs are
 computed (the process waits for it before exiting); smaller ones are stored at once."""
 _pending: list[threading.Thread] = []
-CHILD_IDS = "_child_ids.arrow"
-FINDINGS = "_findings.arrow"
-ORDERS = ".orders.arrow"
-"""``<table>.orders.arrow``: the stable row order of each of the table's date columns."""
-FINDING_FIELDS = ("code", "level", "table", "row", "column", "value", "message")
-"""``Finding``'s fields in order: findings are kept as columns and rebuilt positionally."""
 HASH_WORKERS = 2
 _digests: dict[tuple[str, int, int, int, int], Future[str]] = {}
 _digests_lock = threading.Lock()
@@ -210,36 +213,6 @@ def _verify(entry: Path, manifest: dict[str, list[int]]) -> None:
             raise ValueError(f"{name} altered")
 
 
-def _read_arrow(path: Path) -> Any:
-    """An IPC file as a pyarrow table whose buffers are the memory-mapped file (no copy)."""
-    import pyarrow as pa
-
-    with pa.memory_map(str(path)) as source:
-        return pa.ipc.open_file(source).read_all()
-
-
-def _read_table(path: Path) -> Any:
-    # split_blocks: one block per column, as stored (no copy to gather columns of a dtype)
-    return _read_arrow(path).to_pandas(split_blocks=True)
-
-
-def _read_findings(path: Path) -> list[Finding]:
-    """The findings, in order (columns to Python lists in C, then positional construction:
-    several times faster than JSON objects for the tens of thousands a large extract has)."""
-    table = _read_arrow(path)
-    columns = [table.column(name).to_pylist() for name in FINDING_FIELDS]
-    return list(map(Finding, *columns))
-
-
-def _write_findings(path: Path, findings: list[Finding]) -> None:
-    import pyarrow as pa
-
-    types = {"row": pa.int64()}
-    _write_arrow(path, pa.table({
-        name: pa.array([getattr(f, name) for f in findings], type=types.get(name, pa.string()))
-        for name in FINDING_FIELDS}))
-
-
 def _read_entry(entry: Path) -> Extract:
 
     from .child_codes import ChildIds
@@ -247,16 +220,16 @@ def _read_entry(entry: Path) -> Extract:
     meta = json.loads((entry / "meta.json").read_text(encoding="utf-8"))
     names = list(meta["tables"])
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="cfcs-qa-read") as pool:
-        frames = list(pool.map(lambda n: _read_table(entry / f"{n}.arrow"), names))
+        frames = list(pool.map(lambda n: read_table(entry / f"{n}.arrow"), names))
     tables = dict(zip(names, frames, strict=True))
-    orders = {n: _read_orders(entry / f"{n}{ORDERS}") for n in names
+    orders = {n: read_orders(entry / f"{n}{ORDERS}") for n in names
               if (entry / f"{n}{ORDERS}").exists()}
-    child_ids = ChildIds(ids=_read_arrow(entry / CHILD_IDS).column(0).combine_chunks(),
+    child_ids = ChildIds(ids=read_arrow(entry / CHILD_IDS).column(0).combine_chunks(),
                          known=int(meta["child_ids_known"]))
     return Extract(
         tables=tables,
         reports={r["table"]: TableReport(**r) for r in meta["reports"]},
-        findings=_read_findings(entry / FINDINGS),
+        findings=read_findings(entry / FINDINGS),
         as_of=dt.date.fromisoformat(meta["as_of"]),
         synthetic=bool(meta["synthetic"]),
         source=meta["source"],
@@ -288,69 +261,6 @@ def _store_quietly(root: Path, key: str, extract: Extract) -> None:
         return
 
 
-def _write_arrow(target: Path, table: Any) -> None:
-    import pyarrow as pa
-
-    with pa.OSFile(str(target), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
-        writer.write_table(table)
-
-
-def _write_table(target: Path, frame: Any, orders: dict[str, Any] | None = None) -> None:
-    """The table, and beside it (``ORDERS``) the stable order of each of its date columns
-    (``orders`` when the loader has sorted them already)."""
-    import pyarrow as pa
-
-    from ..date_order import date_column_orders
-
-    # nthreads=1: no executor (one would refuse work once the interpreter begins to exit);
-    # one chunk per column: the KPI engine takes rows from these frames hundreds of times,
-    # and a take over one chunk is several times faster than over many
-    table = pa.Table.from_pandas(frame, preserve_index=False, nthreads=1).combine_chunks()
-    _write_arrow(target, table)
-    if orders is None:
-        orders = date_column_orders(frame)
-    if orders:
-        _write_arrow(_orders_path(target), pa.table(orders))
-
-
-def _orders_path(table_path: Path) -> Path:
-    return table_path.with_name(table_path.stem + ORDERS)
-
-
-def _read_orders(path: Path) -> dict[str, Any]:
-    """Each date column's order as a numpy array over the memory-mapped file (no copy)."""
-    table = _read_arrow(path)
-    return {name: table.column(name).chunk(0).to_numpy() for name in table.column_names}
-
-
-def _write_tables(folder: Path, extract: Extract) -> None:
-    """Every table as Arrow IPC, by two plain threads taking the largest tables first (plain
-    threads: an executor refuses work once the interpreter begins to exit, and a background
-    store may still be running then)."""
-    todo = sorted(extract.tables, key=lambda n: len(extract.tables[n]))
-    lock = threading.Lock()
-    failed: list[OSError] = []
-
-    def work() -> None:
-        while True:
-            with lock:
-                if not todo or failed:
-                    return
-                name = todo.pop()
-            try:
-                _write_table(folder / f"{name}.arrow", extract.tables[name],
-                             extract.date_orders.get(name))
-            except OSError as exc:
-                failed.append(exc)
-
-    helper = threading.Thread(target=work, name="cfcs-qa-arrow")
-    helper.start()
-    work()
-    helper.join()
-    if failed:
-        raise failed[0]
-
-
 def store(root: Path, key: str, extract: Extract) -> None:
     """Write the entry (best effort: a cache that cannot be written is simply not used)."""
     if not _usable(root) or extract.child_ids is None:
@@ -360,10 +270,10 @@ def store(root: Path, key: str, extract: Extract) -> None:
     try:
         import pyarrow as pa
 
-        _write_tables(tmp, extract)
+        write_tables(tmp, extract)
         names = sorted(p.name for p in tmp.glob("*.arrow"))
-        _write_arrow(tmp / CHILD_IDS, pa.table({"child_id": extract.child_ids.ids}))
-        _write_findings(tmp / FINDINGS, extract.findings)
+        write_arrow(tmp / CHILD_IDS, pa.table({"child_id": extract.child_ids.ids}))
+        write_findings(tmp / FINDINGS, extract.findings)
         meta = _meta(extract)
         (tmp / "meta.json").write_text(json.dumps(meta, sort_keys=True), encoding="utf-8")
         names += [CHILD_IDS, FINDINGS, "meta.json"]
