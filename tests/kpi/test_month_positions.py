@@ -70,7 +70,7 @@ def test_stable_order_is_numpys_stable_argsort(days: list[int | None], with_time
 @given(st.lists(st.tuples(st.booleans(), st.integers(-30000, 100000)), min_size=1, max_size=30),
        st.booleans())
 def test_running_max_within_groups(rows: list[tuple[bool, int]], with_time: bool) -> None:
-    from cfcs_qa.kpi.frames import _running_max_within
+    from cfcs_qa.kpi.continuous import _running_max_within
 
     new_group = np.array([True] + [b for b, _ in rows[1:]])
     group = np.cumsum(new_group)
