@@ -79,6 +79,21 @@ def test_a_failed_warm_up_is_made_again_in_the_caller(monkeypatch) -> None:  # t
 def test_a_table_warmed_before_its_folder_existed_is_kept_once_it_does(tmp_path: Path) -> None:
     folder = tmp_path / "cache"
     holiday_table.warm(folder, 2022, 2023)
-    folder.mkdir()  # as the loader makes the cache folder while the table is being made
+    folder.mkdir(mode=0o700)  # as the loader makes the cache folder while the table is made
     holiday_table.public_holidays(2022, 2023, folder)
     assert len(list(folder.glob("holidays-GG-*-2022-2023.json"))) == 1
+
+
+def test_a_folder_others_can_write_is_not_used(tmp_path: Path) -> None:
+    import os
+
+    name = holiday_table._memo_path(tmp_path, 2010, 2011)
+    assert name is not None
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    os.chmod(shared, 0o777)
+    planted = shared / name.name
+    planted.write_text(json.dumps({"days": {"2010-03-03": "Planted Day"}}))
+    table = holiday_table.public_holidays(2010, 2011, shared)
+    assert date(2010, 3, 3) not in table and date(2010, 5, 10) in table  # the real table
+    assert list(shared.iterdir()) == [planted]  # nothing written there either

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
+import stat
 import threading
 from concurrent.futures import Future
 from datetime import date
@@ -78,9 +80,10 @@ def _computed(first_year: int, last_year: int) -> dict[date, str]:
 
 
 def _memo_path(memo_dir: Path | None, first_year: int, last_year: int) -> Path | None:
-    """Where the table is kept: only in a folder that already exists (the cache folder is
-    made, owner-only, by the loader), and only when the ``holidays`` version is known."""
-    if memo_dir is None or not memo_dir.is_dir():
+    """Where the table is kept: only in a folder that already exists and that only we can
+    read or write (the cache folder, made owner-only by the loader: nobody else can plant a
+    table there), and only when the ``holidays`` version is known."""
+    if memo_dir is None or not _private(memo_dir):
         return None
     from importlib.metadata import PackageNotFoundError, version
 
@@ -90,6 +93,15 @@ def _memo_path(memo_dir: Path | None, first_year: int, last_year: int) -> Path |
         return None
     safe = "".join(c if c.isalnum() or c in ".-" else "_" for c in release)
     return memo_dir / f"holidays-{COUNTRY}-{safe}-{first_year}-{last_year}.json"
+
+
+def _private(folder: Path) -> bool:
+    try:
+        info = folder.stat()
+    except OSError:
+        return False
+    return (stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid()
+            and not info.st_mode & (stat.S_IRWXG | stat.S_IRWXO))
 
 
 def _remember(memo: Path, table: dict[date, str]) -> None:
