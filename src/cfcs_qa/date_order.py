@@ -7,7 +7,12 @@ cached run does not sort again; both use ``stable_order``, so they always agree.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 DAY_NS = 86_400 * 10**9
 NAT_INT = np.iinfo(np.int64).min
@@ -31,12 +36,9 @@ def stable_order(values: np.ndarray) -> np.ndarray:
     return np.argsort(values, kind="stable")
 
 
-def date_column_orders(frame: object) -> dict[str, np.ndarray]:
+def date_column_orders(frame: pd.DataFrame) -> dict[str, np.ndarray]:
     """``stable_order`` of every datetime column of a pandas frame, as int32 row positions
     (int64 when the frame is too long for int32)."""
-    import pandas as pd
-
-    assert isinstance(frame, pd.DataFrame)
     dtype = np.int32 if len(frame) < np.iinfo(np.int32).max else np.int64
     out: dict[str, np.ndarray] = {}
     for name in frame.columns:

@@ -49,7 +49,7 @@ class Prepared:
     calendar: WorkingCalendar
     as_of: date
     _frames: dict[str, pd.DataFrame] = field(default_factory=dict)
-    _sorted: dict[tuple[str, str], tuple[np.ndarray, np.ndarray | None, str]] = field(
+    _orders: dict[tuple[str, str], tuple[np.ndarray, np.ndarray | None, str]] = field(
         default_factory=dict)
     cache: dict[Any, Any] = field(default_factory=dict)
     """Per-run memo for derived helpers (keyed by what they depend on)."""
@@ -99,7 +99,7 @@ class Prepared:
         window), the stable row order that sorts it (None when it is already in order; the
         cache's, when it kept one: no sort, no sorted copy), and the unit."""
         key = (name, column)
-        if key not in self._sorted:
+        if key not in self._orders:
             series = self.frame(name)[column]
             dates = series.to_numpy() if series.dtype.kind == "M" else \
                 series.to_numpy(dtype="datetime64[ns]")
@@ -111,8 +111,8 @@ class Prepared:
                 if kept is None:
                     kept = stable_order(dates.astype("datetime64[ns]", copy=False).view("int64"))
                 order = np.asarray(kept, dtype=np.intp)
-            self._sorted[key] = (values, order, unit)
-        out: tuple[np.ndarray, np.ndarray | None, str] = self._sorted[key]
+            self._orders[key] = (values, order, unit)
+        out: tuple[np.ndarray, np.ndarray | None, str] = self._orders[key]
         return out
 
     def child_rank(self) -> np.ndarray:
