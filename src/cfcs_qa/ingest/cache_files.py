@@ -9,6 +9,8 @@ an entry is written, trusted and served.
 from __future__ import annotations
 
 import threading
+from collections import UserList
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -36,15 +38,41 @@ def read_table(path: Path) -> Any:
     return read_arrow(path).to_pandas(split_blocks=True)
 
 
-def read_findings(path: Path) -> list[Finding]:
-    """The findings, in order (columns to Python lists in C, then positional construction:
-    several times faster than JSON objects for the tens of thousands a large extract has)."""
-    table = read_arrow(path)
-    columns = [table.column(name).to_pylist() for name in FINDING_FIELDS]
-    return list(map(Finding, *columns))
+class StoredFindings(UserList[Finding]):
+    """An entry's findings, a list made on first use from the Arrow table, already read.
+
+    ``kpis`` never looks at the loader's findings, and a large extract has tens of thousands
+    (about 0.1 s to make); ``validate`` and the cleansing workbook read them all. The table's
+    memory map is taken when the entry is read and trusted, so a later prune or rewrite of the
+    entry cannot change what is served."""
+
+    def __init__(self, findings: Iterable[Finding] = (), *, table: Any = None) -> None:
+        # ``table``: the Arrow table of ``write_findings``; else the findings themselves (as
+        # ``UserList``'s own methods make copies)
+        self._table: Any = table
+        self._made: list[Finding] | None = None if table is not None else list(findings)
+
+    @property
+    def data(self) -> list[Finding]:
+        if self._made is None:
+            # columns to Python lists in C, then positional construction: several times
+            # faster than JSON objects
+            columns = [self._table.column(name).to_pylist() for name in FINDING_FIELDS]
+            self._made = list(map(Finding, *columns))
+            self._table = None
+        return self._made
+
+    @data.setter
+    def data(self, value: list[Finding]) -> None:
+        self._made, self._table = value, None
 
 
-def write_findings(path: Path, findings: list[Finding]) -> None:
+def read_findings(path: Path) -> StoredFindings:
+    """The findings, in order, made into ``Finding`` objects only when first used."""
+    return StoredFindings(table=read_arrow(path))
+
+
+def write_findings(path: Path, findings: Sequence[Finding]) -> None:
     import pyarrow as pa
 
     types = {"row": pa.int64()}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
@@ -42,7 +43,8 @@ class Extract:
 
     tables: dict[str, pd.DataFrame]
     reports: dict[str, TableReport]
-    findings: list[Finding]
+    findings: Sequence[Finding]
+    """In the order found (a list; from the cache, one made on first use)."""
     as_of: date
     synthetic: bool = False
     source: str = ""
