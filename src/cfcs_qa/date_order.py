@@ -7,6 +7,7 @@ cached run does not sort again; both use ``stable_order``, so they always agree.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -36,14 +37,19 @@ def stable_order(values: np.ndarray) -> np.ndarray:
     return np.argsort(values, kind="stable")
 
 
-def date_column_orders(frame: pd.DataFrame) -> dict[str, np.ndarray]:
-    """``stable_order`` of every datetime column of a pandas frame, as int32 row positions
-    (int64 when the frame is too long for int32)."""
+def date_column_orders(frame: pd.DataFrame,
+                       columns: Collection[str] | None = None) -> dict[str, np.ndarray]:
+    """``stable_order`` of the frame's datetime columns (``columns`` only, when given), as
+    int32 row positions (int64 when the frame is too long for int32). A column already in
+    order has none: the KPI engine sees that in one pass and needs no order for it."""
     dtype = np.int32 if len(frame) < np.iinfo(np.int32).max else np.int64
     out: dict[str, np.ndarray] = {}
     for name in frame.columns:
         column = frame[name]
-        if column.dtype.kind == "M":
-            ns = column.to_numpy(dtype="datetime64[ns]").view("int64")
-            out[str(name)] = stable_order(ns).astype(dtype)
+        if column.dtype.kind != "M" or (columns is not None and name not in columns):
+            continue
+        ns = column.to_numpy(dtype="datetime64[ns]").view("int64")
+        if len(ns) < 2 or bool(np.all(ns[1:] >= ns[:-1])):
+            continue
+        out[str(name)] = stable_order(ns).astype(dtype)
     return out

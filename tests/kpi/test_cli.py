@@ -45,8 +45,9 @@ def fake_load(monkeypatch: pytest.MonkeyPatch) -> dict[str, object]:
     seen: dict[str, object] = {}
 
     def load(path: Path, settings: Settings, as_of: date, *, synthetic: bool = False,
-             cache_dir: Path | None = None):  # type: ignore[no-untyped-def]
-        seen.update(path=path, as_of=as_of, synthetic=synthetic)
+             cache_dir: Path | None = None,
+             order_columns: object = None):  # type: ignore[no-untyped-def]
+        seen.update(path=path, as_of=as_of, synthetic=synthetic, order_columns=order_columns)
         return _extract(synthetic)
 
     monkeypatch.setattr("cfcs_qa.ingest.load", load)
@@ -72,6 +73,8 @@ def test_json_equals_library_result(fake_load: dict[str, object]) -> None:
                             findings=True).to_dict(with_ids=True)
     assert json.loads(out) == json.loads(json.dumps(expected))
     assert fake_load["as_of"] == AS_OF
+    # the loader is told which date columns the KPIs search (to sort only those for the cache)
+    assert fake_load["order_columns"]["referrals"] == {"referral_date"}  # type: ignore[index]
     seven = next(k for k in expected["kpis"] if k["number"] == 7)
     assert (seven["numerator"], seven["denominator"], seven["value"]) == (2, 5, 40.0)
     assert seven["by_team"]["Team A"] == {"value": 0.0, "numerator": 0, "denominator": 1}

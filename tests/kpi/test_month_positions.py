@@ -81,3 +81,33 @@ def test_running_max_within_groups(rows: list[tuple[bool, int]], with_time: bool
         best = value if start else max(best, value)
         expected.append(best)
     assert _running_max_within(values, group).view(np.int64).tolist() == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.none() | st.integers(-400, 400), max_size=60),
+       st.lists(st.none() | st.integers(-400, 400), max_size=60))
+def test_date_column_orders_are_stable_sorts_and_skip_columns_in_order(
+        a: list[int | None], b: list[int | None]) -> None:
+    from cfcs_qa.date_order import date_column_orders
+
+    n = min(len(a), len(b))
+    a, b = a[:n], b[:n]
+    frame = pd.DataFrame({
+        "a": pd.Series([None if d is None else BASE + timedelta(days=d) for d in a],
+                       dtype="datetime64[us]"),
+        "b": pd.Series([None if d is None else BASE + timedelta(days=d) for d in b],
+                       dtype="datetime64[ns]"),
+        "text": pd.Series(["x"] * n, dtype=object),
+    })
+    orders = date_column_orders(frame)
+    only_b = date_column_orders(frame, columns={"b", "text"})
+    assert set(only_b) <= {"b"}
+    for name, days in (("a", a), ("b", b)):
+        keys = [(-10**9 if d is None else d) for d in days]  # blank (NaT) sorts first
+        expected = sorted(range(n), key=lambda i: keys[i])  # Python's sort is stable
+        if expected == list(range(n)):  # already in order: no order is kept
+            assert name not in orders and name not in only_b
+        else:
+            assert orders[name].tolist() == expected
+            if name == "b":
+                assert only_b["b"].tolist() == expected

@@ -63,16 +63,19 @@ def _source(settings: Any, data: Path | None, as_of: str | None,
     return source, when, cache_dir
 
 
-def _load(settings: Any, source: Any, when: Any, cache_dir: Path | None) -> Any:
+def _load(settings: Any, source: Any, when: Any, cache_dir: Path | None, kset: Any) -> Any:
     """The extract; meanwhile, in the background, the holiday table of the working-day KPIs
     (started once pandas and the loader are imported, so the two threads never import the
-    same modules at once)."""
+    same modules at once). Of the date columns, the loader sorts (for the cache to keep) only
+    those the KPIs of ``kset`` search by month."""
     from ..holiday_table import warm
     from ..ingest import load
     from ..ingest import loader as _loader  # noqa: F401 - imported before the warm-up starts
+    from ..kpi.month_rows import searched_columns
 
     warm(cache_dir)
-    return load(source.path, settings, when, synthetic=source.synthetic, cache_dir=cache_dir)
+    return load(source.path, settings, when, synthetic=source.synthetic, cache_dir=cache_dir,
+                order_columns=searched_columns(kset.kpis))
 
 
 def kpis_command(
@@ -114,7 +117,7 @@ def kpis_command(
     from ..kpi import compute_kpis, load_definitions
 
     kset = load_definitions(settings)  # a broken definitions file fails before the data load
-    extract = _load(settings, source, when, cache_dir)
+    extract = _load(settings, source, when, cache_dir, kset)
     year, mon = resolve_month(month, when)
     report = compute_kpis(extract, settings, date(year, mon, 1), as_of=when, period=period,
                           by_team=by == "team", history=history, with_ids=with_ids,
@@ -185,7 +188,7 @@ def explain_command(
     if kset.find(kpi) is None:
         raise UserError(f"There is no KPI {kpi!r}. Give a number from 1 to 31 or an id such as "
                         "repeat_referrals (cfcs-qa kpis lists them).")
-    extract = _load(settings, source, when, cache_dir)
+    extract = _load(settings, source, when, cache_dir, kset)
     year, mon = resolve_month(month, when)
     doc = explain_kpi(extract, settings, kpi, date(year, mon, 1), as_of=when, kset=kset,
                       memo_dir=cache_dir)

@@ -5,6 +5,7 @@ Importing this package stays light (no pandas): ``load`` defers to ``ingest.load
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -34,11 +35,13 @@ def load(
     *,
     synthetic: bool = False,
     cache_dir: Path | None = None,
+    order_columns: Mapping[str, Collection[str]] | None = None,
 ) -> Extract:
     """See :func:`cfcs_qa.ingest.loader.load`."""
     from .loader import load as _load
 
-    return _load(path, settings, as_of, synthetic=synthetic, cache_dir=cache_dir)
+    return _load(path, settings, as_of, synthetic=synthetic, cache_dir=cache_dir,
+                 order_columns=order_columns)
 
 
 def prefetch(path: Path, settings: Settings, as_of: date, *, synthetic: bool = False,

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from ..config import Settings
@@ -27,6 +29,9 @@ from .xlsx_reader import Sheet, open_workbook
 TABLE_WORKERS = 2
 """Tables of a CSV folder read side by side (two cores is the machine this is sized for)."""
 
+_ALL_DATES: Mapping[str, Collection[str]] = MappingProxyType({})
+"""``_load(orders=...)``: sort every date column of every table (told apart by identity)."""
+
 
 def load(
     path: Path,
@@ -35,6 +40,7 @@ def load(
     *,
     synthetic: bool = False,
     cache_dir: Path | None = None,
+    order_columns: Mapping[str, Collection[str]] | None = None,
 ) -> Extract:
     """Read, map and validate the extract at ``path`` (a folder of CSVs or one workbook).
 
@@ -42,6 +48,10 @@ def load(
     raises ``DataError``. With ``cache_dir``, validated tables are kept there (Parquet, keyed
     by the files' content hashes, the settings, ``as_of`` and the loader's version) and served
     again only when every recorded hash still matches.
+
+    ``order_columns``: the date columns, by table, whose row order the KPIs will search (see
+    ``kpi.month_rows.searched_columns``); when the cache will be written the loader sorts only
+    those (``None``: every date column) and the entry keeps their orders.
     """
     check_site_maps(settings)
     path = Path(path)
@@ -72,8 +82,10 @@ def load(
         hit = cache.fetch(Path(cache_dir), key) if key else None
         if hit is not None:
             return hit
+    ordering = cache_dir is not None and key is not None
     extract = _load(layout, workbook, settings, as_of, synthetic,
-                    orders=cache_dir is not None and key is not None)
+                    orders=(_ALL_DATES if order_columns is None else order_columns) if ordering
+                    else None)
     if cache_dir is not None and key is not None:
         cache.store_soon(Path(cache_dir), key, extract)
     return extract
@@ -81,11 +93,12 @@ def load(
 
 def _load(
     layout: Layout, workbook: Any, settings: Settings, as_of: dt.date, synthetic: bool,
-    orders: bool = False,
+    orders: Mapping[str, Collection[str]] | None = None,
 ) -> Extract:
-    """``orders``: also sort each table's date columns (``Extract.date_orders``), in the
-    table's own thread while others are read; the cache keeps them and the KPI engine uses
-    them, so a run that will write the cache sorts once, not twice."""
+    """``orders``: also sort these date columns of each table (``Extract.date_orders``;
+    ``_ALL_DATES``: every one), in the table's own thread while others are read; the cache
+    keeps them and the KPI engine uses them, so a run that will write the cache sorts once,
+    not twice."""
     reports: dict[str, TableReport] = {}
     findings: list[Finding] = []
     outcomes: dict[str, TableOutcome] = {}
@@ -97,8 +110,9 @@ def _load(
         result = _load_table(name, layout, workbook, settings, as_of)
         work.table_read(name, result[2])
         outcome = result[2]
-        if orders and outcome is not None and outcome.frame is not None:
-            date_orders[name] = date_column_orders(outcome.frame)
+        if orders is not None and outcome is not None and outcome.frame is not None:
+            date_orders[name] = date_column_orders(
+                outcome.frame, None if orders is _ALL_DATES else orders.get(name, ()))
         return result
 
     names = list(TABLES)

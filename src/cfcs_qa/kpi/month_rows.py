@@ -53,6 +53,36 @@ def needed_columns(k: KpiDef, ids: bool) -> set[str]:
     return cols
 
 
+def searched_columns(kpis: Iterable[KpiDef]) -> dict[str, set[str]]:
+    """The date columns, by contract table, that evaluating ``kpis`` finds month windows in
+    through ``Prepared.positions`` (and so through the column's row order): a KPI's period
+    date, the date of its ``count_related`` rows, and the date column its extras bound by
+    ``ge`` and ``le``. The loader sorts only these when the cache will keep their orders; a
+    column missed here is still right, only sorted by the engine instead."""
+    from .frames import CONTINUOUS
+
+    found: dict[str, set[str]] = {}
+
+    def add(table: Any, column: Any) -> None:
+        if isinstance(table, str) and isinstance(column, str) and table not in CONTINUOUS:
+            found.setdefault(table, set()).add(column)
+
+    for k in kpis:
+        if not k.enabled:
+            continue
+        if k.period.type == "in_month":
+            add(k.source, k.period.date)
+        for d in k.derived:
+            if d.fn == "count_related" and d.args.get("end") is None:
+                add(d.args.get("table"), d.args.get("date"))
+        for extra in k.extras:
+            lower = {x.field for x in extra.filters if x.op == "ge" and is_ref(x.value)}
+            for upper in extra.filters:
+                if upper.op == "le" and upper.field in lower and is_ref(upper.value):
+                    add(k.source, upper.field)
+    return found
+
+
 def record_rows(p: Prepared, k: KpiDef, first: date,
                 me: date) -> tuple[tuple[Any, ...], np.ndarray | None]:
     """(a name for the rows, their positions in the KPI's frame) of the month's records, as
