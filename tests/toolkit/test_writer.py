@@ -74,6 +74,22 @@ def test_every_choice_cell_has_a_drop_down(write: Write, standards: list[Standar
     assert dv.showErrorMessage
 
 
+def test_date_cells_read_day_first_and_show_the_month(write: Write,
+                                                      standards: list[Standard]) -> None:
+    """LibreOffice reads what is typed by the language of the cell's format: without the
+    en-GB tag an en-US install keeps 19/11/2026 as text (then refused by the date check) and
+    reads 05/01/2027 as 1 May; a spelt-out month makes such a slip visible."""
+    from openpyxl.styles.numbers import is_date_format
+
+    path, _ = write(family_contact=True)
+    ws = load_workbook(path)[SHEET]
+    dates = [c.ref for c in _layout(standards, family=True).cells if c.input == "date"]
+    assert len(dates) > 10
+    for ref in dates:
+        fmt = ws[ref].number_format
+        assert is_date_format(fmt) and fmt.startswith("[$-809]") and "mmm" in fmt, ref
+
+
 def test_print_setup(write: Write, standards: list[Standard]) -> None:
     path, _ = write()
     ws = load_workbook(path)[SHEET]

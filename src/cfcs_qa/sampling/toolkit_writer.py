@@ -31,6 +31,10 @@ REQUIRED_KEYS = (
     "legal_status", "placement", "audit_window_start", "audit_window_end", "issued_date",
     "due_date", "auditor_id", "auditor_name", "family_contact",
 )
+DATE_FORMAT = "[$-809]ddd dd mmm yyyy"
+"""Date input cells. The en-GB tag makes LibreOffice read a typed 19/11/2026 day first
+whatever its own language (else an en-US install keeps it as text and the date check refuses
+it); the month spelt out ("Thu 19 Nov 2026") shows at once a date read month first."""
 _FILLS = {"title": "1F3864", "heading": "D9E1F2", "colhead": "EDEDED", "banner": "F4B183",
           "input": "FFF2CC", "danger": "FBE5D6"}
 
@@ -140,7 +144,7 @@ def _render(layout: Layout, values: dict[str, str], spec: TemplateSpec, checksum
         if cell.kind == "input":
             target.protection = Protection(locked=False)
             if cell.input == "date":
-                target.number_format = "dd/mm/yyyy"
+                target.number_format = DATE_FORMAT
     for row, height in layout.heights.items():
         ws.row_dimensions[row].height = height
     _validations(ws, layout)
