@@ -117,6 +117,13 @@ def test_csv_and_xlsx_exports_are_mail_merge_ready(sqlite_url: str) -> None:
     sheet = wb["Allocations"]
     assert sheet["A1"].value == "allocation_id" and sheet["A4"].value == "2026-11-003"
     assert sheet["E3"].value == "'=HYPERLINK(1)"
+    # Readable as opened: no id, e-mail or date cut short by a default-width column.
+    for ws in wb:
+        assert ws.cell(1, 1).font.b, ws.title
+        for column in ws.iter_cols():
+            longest = max(len(str(c.value)) for c in column if c.value is not None)
+            width = ws.column_dimensions[column[0].column_letter].width
+            assert width >= min(longest, 58), (ws.title, column[0].value)
 
 
 def test_cli_fail_on_overdue_and_missing_store(tmp_path: Path, monkeypatch) -> None:

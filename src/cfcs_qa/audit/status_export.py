@@ -10,6 +10,7 @@ from typing import Any
 from ..fileio import safe_cell
 
 SYNTHETIC_LINE = "SYNTHETIC SAMPLE DATA: no real child is described"
+MAX_WIDTH = 60
 
 ALLOCATION_COLUMNS = [
     "allocation_id", "month", "tier", "auditor_id", "auditor_name", "auditor_email",
@@ -33,6 +34,13 @@ def _cell(value: Any) -> Any:
     return safe_cell(value)
 
 
+def column_widths(table: list[list[Any]]) -> list[int]:
+    """Each column as wide as its longest cell (header included), between 8 and MAX_WIDTH:
+    at the default width allocation ids, e-mail addresses and dates were cut short."""
+    return [min(max([8, *(len(str(v)) for v in column if v is not None)]) + 2, MAX_WIDTH)
+            for column in zip(*table, strict=True)]
+
+
 def allocation_table(status: dict[str, Any]) -> list[list[Any]]:
     rows: list[list[Any]] = [list(ALLOCATION_COLUMNS)]
     rows += [[_cell(r.get(c)) for c in ALLOCATION_COLUMNS] for r in status["allocations"]]
@@ -50,6 +58,8 @@ def status_csv(status: dict[str, Any]) -> str:
 
 def status_xlsx(status: dict[str, Any]) -> bytes:
     from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     wb = Workbook()
     ws = wb.active
@@ -63,7 +73,12 @@ def status_xlsx(status: dict[str, Any]) -> bytes:
             sheet.append([SYNTHETIC_LINE])
         for row in table:
             sheet.append(row)
-        sheet.freeze_panes = "A3" if status.get("synthetic") else "A2"
+        header = 2 if status.get("synthetic") else 1
+        sheet.freeze_panes = f"A{header + 1}"
+        for cell in sheet[header]:
+            cell.font = Font(bold=True)
+        for i, width in enumerate(column_widths(table), start=1):
+            sheet.column_dimensions[get_column_letter(i)].width = width
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
