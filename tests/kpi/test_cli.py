@@ -46,7 +46,8 @@ def fake_load(monkeypatch: pytest.MonkeyPatch) -> dict[str, object]:
 
     def load(path: Path, settings: Settings, as_of: date, *, synthetic: bool = False,
              cache_dir: Path | None = None,
-             order_columns: object = None):  # type: ignore[no-untyped-def]
+             order_columns: object = None,
+             keep: object = None):  # type: ignore[no-untyped-def]
         seen.update(path=path, as_of=as_of, synthetic=synthetic, order_columns=order_columns)
         return _extract(synthetic)
 

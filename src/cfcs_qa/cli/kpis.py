@@ -67,15 +67,17 @@ def _load(settings: Any, source: Any, when: Any, cache_dir: Path | None, kset: A
     """The extract; meanwhile, in the background, the holiday table of the working-day KPIs
     (started once pandas and the loader are imported, so the two threads never import the
     same modules at once). Of the date columns, the loader sorts (for the cache to keep) only
-    those the KPIs of ``kset`` search by month."""
+    those the KPIs of ``kset`` search by month; the entry also keeps the continuous
+    records the engine makes from the extract."""
     from ..holiday_table import warm
     from ..ingest import load
     from ..ingest import loader as _loader  # noqa: F401 - imported before the warm-up starts
+    from ..kpi.frames import kept_frames
     from ..kpi.month_rows import searched_columns
 
     warm(cache_dir)
     return load(source.path, settings, when, synthetic=source.synthetic, cache_dir=cache_dir,
-                order_columns=searched_columns(kset.kpis))
+                order_columns=searched_columns(kset.kpis), keep=kept_frames())
 
 
 def kpis_command(

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .cache import default_cache_dir
-from .model import Extract, TableReport
+from .model import Extract, KeptFrames, TableReport
 from .report import finding_places, validation_report
 
 if TYPE_CHECKING:
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Extract",
+    "KeptFrames",
     "TableReport",
     "default_cache_dir",
     "finding_places",
@@ -36,12 +37,13 @@ def load(
     synthetic: bool = False,
     cache_dir: Path | None = None,
     order_columns: Mapping[str, Collection[str]] | None = None,
+    keep: KeptFrames | None = None,
 ) -> Extract:
     """See :func:`cfcs_qa.ingest.loader.load`."""
     from .loader import load as _load
 
     return _load(path, settings, as_of, synthetic=synthetic, cache_dir=cache_dir,
-                 order_columns=order_columns)
+                 order_columns=order_columns, keep=keep)
 
 
 def prefetch(path: Path, settings: Settings, as_of: date, *, synthetic: bool = False,

@@ -4,8 +4,10 @@ An entry is a folder named by a key: the SHA-256 of the loader's version, the se
 change what is loaded (the site maps), the extract date, the synthetic flag, the data path and
 the content hash of every file read. It holds one Arrow IPC file per table (uncompressed, so
 a read is a memory map, not a decode), the tables' date-column orders, the child-code
-dictionary and the findings (``cache_files``), and ``meta.json`` (reports, child ids of rows
-with findings: no names, which are never loaded).
+dictionary and the findings (``cache_files``), frames a later stage made from the extract
+(``KeptFrames``: the KPI engine's continuous records, served only to the code version that
+made them), and ``meta.json`` (reports, child ids of rows with findings: no names, which are
+never loaded).
 ``manifest.json`` records the identity every file of the entry had when it was written (size,
 modification and change times, inode), and ``manifest.sha256`` the manifest's own hash; an
 entry whose files do not match is deleted, never served. The cache folder is owner-only
@@ -43,6 +45,7 @@ from ..fileio import private_dir
 from .cache_files import (
     CHILD_IDS,
     FINDINGS,
+    KEPT,
     ORDERS,
     read_arrow,
     read_findings,
@@ -50,9 +53,10 @@ from .cache_files import (
     read_table,
     write_arrow,
     write_findings,
+    write_table,
     write_tables,
 )
-from .model import Extract, TableReport
+from .model import Extract, KeptFrames, TableReport
 from .sources import Layout, locate
 
 LOADER_VERSION = "4"
@@ -181,7 +185,9 @@ def wait_for_stores() -> None:
         _pending.pop().join()
 
 
-def fetch(root: Path, key: str) -> Extract | None:
+def fetch(root: Path, key: str, keep: KeptFrames | None = None) -> Extract | None:
+    """The entry's extract, or None when there is none or it cannot be trusted (then it is
+    removed). With ``keep``: the frames the entry kept for ``keep.version``, if any."""
     wait_for_stores()
     entry = root / key
     if not entry.is_dir() or not _usable(root):
@@ -196,7 +202,7 @@ def fetch(root: Path, key: str) -> Extract | None:
         on_disk = {p.relative_to(entry).as_posix() for p in entry.rglob("*") if p.is_file()}
         if on_disk - set(manifest) - {"manifest.json", "manifest.sha256"}:
             raise ValueError("unexpected files")
-        extract = _read_entry(entry)
+        extract = _read_entry(entry, keep)
     except (OSError, ValueError, KeyError, TypeError) as _exc:
         shutil.rmtree(entry, ignore_errors=True)
         return None
@@ -213,7 +219,7 @@ def _verify(entry: Path, manifest: dict[str, list[int]]) -> None:
             raise ValueError(f"{name} altered")
 
 
-def _read_entry(entry: Path) -> Extract:
+def _read_entry(entry: Path, keep: KeptFrames | None = None) -> Extract:
 
     from .child_codes import ChildIds
 
@@ -237,31 +243,56 @@ def _read_entry(entry: Path) -> Extract:
                       for t, rows in meta["child_of_row"].items()},
         child_ids=child_ids,
         date_orders=orders,
+        kept_frames=_read_kept(entry, meta, keep),
     )
 
 
-def store_soon(root: Path, key: str, extract: Extract) -> None:
+def _read_kept(entry: Path, meta: dict[str, Any], keep: KeptFrames | None) -> dict[str, Any]:
+    kept = meta.get("kept")
+    if keep is None or not isinstance(kept, dict) or kept.get("version") != keep.version:
+        return {}
+    return {str(name): read_table(entry / f"{KEPT}{name}.arrow") for name in kept["frames"]}
+
+
+def store_soon(root: Path, key: str, extract: Extract, keep: KeptFrames | None = None) -> None:
     """``store``, in a background (non-daemon) thread for a large extract: writing Arrow
     mostly releases the GIL, so on a second core it costs the caller next to nothing. A
     ``fetch`` in this process, and the interpreter's exit, wait for it."""
     rows = sum(len(f) for f in extract.tables.values())
     if rows <= BACKGROUND_ROWS:
-        store(root, key, extract)
+        store(root, key, extract, keep)
         return
-    thread = threading.Thread(target=_store_quietly, args=(root, key, extract),
+    thread = threading.Thread(target=_store_quietly, args=(root, key, extract, keep),
                               name="cfcs-qa-cache-store", daemon=False)
     thread.start()
     _pending.append(thread)
 
 
-def _store_quietly(root: Path, key: str, extract: Extract) -> None:
+def _store_quietly(root: Path, key: str, extract: Extract, keep: KeptFrames | None) -> None:
     try:
-        store(root, key, extract)
+        store(root, key, extract, keep)
     except Exception:  # noqa: BLE001 - best effort: an entry not written is rebuilt next run
         return
 
 
-def store(root: Path, key: str, extract: Extract) -> None:
+def _write_kept(folder: Path, extract: Extract, keep: KeptFrames | None) -> list[str]:
+    """``keep``'s frames, made here (in the storing thread), as ``_kept.<name>.arrow``; their
+    names. Best effort: frames that cannot be made are simply not kept (a run served by the
+    entry then makes them itself)."""
+    if keep is None:
+        return []
+    try:
+        frames = keep.make(extract)
+    except Exception:  # noqa: BLE001 - the entry is still worth writing without them
+        return []
+    names = []
+    for name, frame in sorted(frames.items()):
+        write_table(folder / f"{KEPT}{name}.arrow", frame, orders={})
+        names.append(name)
+    return names
+
+
+def store(root: Path, key: str, extract: Extract, keep: KeptFrames | None = None) -> None:
     """Write the entry (best effort: a cache that cannot be written is simply not used)."""
     if not _usable(root) or extract.child_ids is None:
         return
@@ -271,10 +302,13 @@ def store(root: Path, key: str, extract: Extract) -> None:
         import pyarrow as pa
 
         write_tables(tmp, extract)
+        kept = _write_kept(tmp, extract, keep)
         names = sorted(p.name for p in tmp.glob("*.arrow"))
         write_arrow(tmp / CHILD_IDS, pa.table({"child_id": extract.child_ids.ids}))
         write_findings(tmp / FINDINGS, extract.findings)
         meta = _meta(extract)
+        if keep is not None and kept:
+            meta["kept"] = {"version": keep.version, "frames": kept}
         (tmp / "meta.json").write_text(json.dumps(meta, sort_keys=True), encoding="utf-8")
         names += [CHILD_IDS, FINDINGS, "meta.json"]
         for name in names:

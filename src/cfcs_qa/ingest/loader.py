@@ -20,7 +20,7 @@ from .child_work import ChildWork
 from .crosscheck import cross_checks
 from .csv_reader import CsvFile
 from .headers import check_site_maps, plan_columns
-from .model import Extract, TableReport
+from .model import Extract, KeptFrames, TableReport
 from .sources import Layout, Located, locate
 from .table import TableOutcome, check_table, coded_positions, positions_to_read
 from .teams import canonical_teams
@@ -41,6 +41,7 @@ def load(
     synthetic: bool = False,
     cache_dir: Path | None = None,
     order_columns: Mapping[str, Collection[str]] | None = None,
+    keep: KeptFrames | None = None,
 ) -> Extract:
     """Read, map and validate the extract at ``path`` (a folder of CSVs or one workbook).
 
@@ -51,7 +52,8 @@ def load(
 
     ``order_columns``: the date columns, by table, whose row order the KPIs will search (see
     ``kpi.month_rows.searched_columns``); when the cache will be written the loader sorts only
-    those (``None``: every date column) and the entry keeps their orders.
+    those (``None``: every date column) and the entry keeps their orders. ``keep``: frames
+    a later stage makes from the extract, kept in the entry beside it (``KeptFrames``).
     """
     check_site_maps(settings)
     path = Path(path)
@@ -79,7 +81,7 @@ def load(
             key = cache.key_for(layout, settings, as_of, synthetic)
         except OSError:
             key = None  # a file cannot be read: reading it below says which, and why
-        hit = cache.fetch(Path(cache_dir), key) if key else None
+        hit = cache.fetch(Path(cache_dir), key, keep) if key else None
         if hit is not None:
             return hit
     ordering = cache_dir is not None and key is not None
@@ -87,7 +89,7 @@ def load(
                     orders=(_ALL_DATES if order_columns is None else order_columns) if ordering
                     else None)
     if cache_dir is not None and key is not None:
-        cache.store_soon(Path(cache_dir), key, extract)
+        cache.store_soon(Path(cache_dir), key, extract, keep)
     return extract
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
@@ -57,6 +57,9 @@ class Extract:
     date_orders: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
     """Per table, per date column: the rows' stable order by that date
     (``date_order.stable_order``), when the cache kept it; the KPI engine sorts otherwise."""
+    kept_frames: dict[str, pd.DataFrame] = field(default_factory=dict)
+    """Frames made from this extract by a later stage (``KeptFrames``), as the cache entry
+    kept them; empty unless the entry was written for the same ``KeptFrames.version``."""
 
     def has(self, name: str) -> bool:
         return name in self.tables
@@ -71,3 +74,14 @@ class Extract:
     @property
     def warnings(self) -> list[Finding]:
         return [f for f in self.findings if f.level == "warning"]
+
+
+@dataclass(frozen=True)
+class KeptFrames:
+    """Frames a later stage makes from a loaded extract alone (the KPI engine's continuous
+    records), to be kept in its cache entry: ``make`` runs in the thread that writes the
+    entry, and a run served by the entry finds them in ``Extract.kept_frames`` when
+    ``version`` (a hash of the code that makes them) is the one they were made by."""
+
+    version: str
+    make: Callable[[Extract], dict[str, pd.DataFrame]]

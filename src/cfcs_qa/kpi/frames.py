@@ -7,8 +7,11 @@ working calendar. ``--history N`` evaluates N months over one ``Prepared``.
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -20,7 +23,7 @@ from ..contract import TABLES
 from ..date_order import NAT_INT as NAT_INT
 from ..date_order import stable_order
 from ..ingest.child_codes import assign_child_codes, children_ids
-from ..ingest.model import Extract
+from ..ingest.model import Extract, KeptFrames
 from .continuous import CODE as CODE
 from .continuous import ID as ID
 from .continuous import continuous, merge_placements
@@ -62,18 +65,12 @@ class Prepared:
         return self.extract.has(frame_base_table(name))
 
     def frame(self, name: str) -> pd.DataFrame:
-        """A contract table (with ``_id``) or a continuous-record frame."""
+        """A contract table (with ``_id``) or a continuous-record frame (as the cache entry
+        kept it, when it did)."""
         if name not in self._frames:
-            base = frame_base_table(name)
-            table = _with_id(self.extract.get(base), base)
-            if name == "periods_of_care":
-                full = table[table["full_time"].fillna(True).astype(bool)]
-                table = continuous(full, child_rank=self.child_rank())
-            elif name in ("cp_plans_continuous", "cin_plans_continuous"):
-                table = continuous(table, child_rank=self.child_rank())
-            elif name == "placements_merged":
-                table = merge_placements(table)
-            self._frames[name] = table
+            kept = self.extract.kept_frames.get(name)
+            self._frames[name] = kept if kept is not None and name in CONTINUOUS else \
+                derived_frame(self.extract, name, self.child_rank)
         return self._frames[name]
 
     def positions(self, name: str, column: str, first: date, last: date) -> np.ndarray:
@@ -119,12 +116,9 @@ class Prepared:
         """Each child code's place among the ids in text order (pyarrow's, as the frames
         sort), with one more slot, for code -1 (a blank id), placed last."""
         if "child_rank" not in self.cache:
-            assert self.extract.child_ids is not None
-            ids = self.extract.child_ids.ids
-            rank = np.empty(len(ids) + 1, dtype=np.int64)
-            rank[pc.sort_indices(ids).to_numpy()] = np.arange(len(ids))
-            rank[-1] = len(ids)
-            self.cache["child_rank"] = rank
+            kept = self.extract.kept_frames.get(CHILD_RANK)
+            self.cache["child_rank"] = kept[CHILD_RANK].to_numpy() if kept is not None else \
+                child_rank_of(self.extract)
         out: np.ndarray = self.cache["child_rank"]
         return out
 
@@ -153,6 +147,63 @@ class Prepared:
                 np.datetime64("NaT", "ns"))
         arr: np.ndarray = self.cache["dob"]
         return arr
+
+
+def derived_frame(extract: Extract, name: str, child_rank: Callable[[], np.ndarray]
+                  ) -> pd.DataFrame:
+    """A contract table with ``_id``, or the continuous-record frame ``name`` made from its
+    table (``child_rank``: ``Prepared.child_rank``, called only when it is needed)."""
+    base = frame_base_table(name)
+    table = _with_id(extract.get(base), base)
+    if name == "periods_of_care":
+        full = table[table["full_time"].fillna(True).astype(bool)]
+        return continuous(full, child_rank=child_rank())
+    if name in ("cp_plans_continuous", "cin_plans_continuous"):
+        return continuous(table, child_rank=child_rank())
+    if name == "placements_merged":
+        return merge_placements(table)
+    return table
+
+
+def child_rank_of(extract: Extract) -> np.ndarray:
+    """Each child code's place among the ids in text order, and a last slot (code -1)."""
+    assert extract.child_ids is not None
+    ids = extract.child_ids.ids
+    rank = np.empty(len(ids) + 1, dtype=np.int64)
+    rank[pc.sort_indices(ids).to_numpy()] = np.arange(len(ids))
+    rank[-1] = len(ids)
+    return rank
+
+
+CHILD_RANK = "child_rank"
+KEPT_MODULES = ("kpi/continuous.py", "kpi/frames.py", "contract.py", "date_order.py")
+"""The code that makes the kept frames: its source is their version."""
+
+
+def _kept_version() -> str:
+    package = Path(__file__).resolve().parent.parent
+    h = hashlib.sha256()
+    for name in KEPT_MODULES:
+        h.update(name.encode() + b"\0" + (package / name).read_bytes())
+    return h.hexdigest()
+
+
+def kept_frames() -> KeptFrames:
+    """What the cache entry keeps for the KPI engine: the continuous-record frames and the
+    child ranks they are sorted by, made from the extract alone (about 0.2 s on 300,000
+    children) in the thread that writes the entry, and served with it."""
+    return KeptFrames(version=_kept_version(), make=_make_kept)
+
+
+def _make_kept(extract: Extract) -> dict[str, pd.DataFrame]:
+    if extract.child_ids is None:
+        return {}
+    rank = child_rank_of(extract)
+    out = {CHILD_RANK: pd.DataFrame({CHILD_RANK: rank})}
+    for name, base in CONTINUOUS.items():
+        if extract.has(base):
+            out[name] = derived_frame(extract, name, lambda: rank)
+    return out
 
 
 def with_child_codes(extract: Extract) -> Extract:
