@@ -139,6 +139,10 @@ def test_xlsx_by_table_and_team(cli, tmp_path: Path) -> None:  # type: ignore[no
     assert oct(target.stat().st_mode & 0o777) == "0o600"
     wb = openpyxl.load_workbook(target)
     assert wb.sheetnames == ["Summary", "By table", "By team"]
+    for ws in wb:  # headers readable as opened (LibreOffice cut "name columns dropped")
+        header = next(r for r in ws.iter_rows() if r[0].value in ("table", "level", "team"))
+        for cell in header:
+            assert ws.column_dimensions[cell.column_letter].width > len(cell.value), cell.value
     by_team = wb["By team"]
     assert by_team.auto_filter.ref == "A1:I6"
     rows = [r for r in by_team.iter_rows(min_row=2, values_only=True)]

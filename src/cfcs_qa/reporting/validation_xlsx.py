@@ -118,5 +118,5 @@ def _bold(ws: Any, names: Any) -> list[Any]:
 def _widths(ws: Any, columns: Any) -> None:
     from openpyxl.utils import get_column_letter
 
-    for i, name in enumerate(columns, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = _WIDTHS.get(name, 12)
+    for i, name in enumerate(columns, start=1):  # never narrower than the (bold) header
+        ws.column_dimensions[get_column_letter(i)].width = _WIDTHS.get(name, max(12, len(name) + 3))
