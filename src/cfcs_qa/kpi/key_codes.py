@@ -1,13 +1,17 @@
 """Integer codes for the values of a key column (a plan id, an enquiry id), and the codes of
 another column's values in that dictionary: how a month's records find their related rows.
 
-Text keys (pyarrow-backed) are encoded and looked up by pyarrow's hash kernels, several times
-faster than pandas' ``factorize`` and ``Index.get_indexer`` on text; anything else takes the
-pandas route. Blank values have code -1, as have values the dictionary lacks.
+Codes only ever stand for equality: two values have the same code exactly when their texts
+are equal, and blank values (and values the dictionary lacks) have code -1. Ids that are all
+plain whole numbers (``9097214``: no sign, no leading zero, as case-management systems
+number their records) are coded through a table indexed by the number, with no hashing of
+text; other text keys (pyarrow-backed) by pyarrow's hash kernels, several times faster than
+pandas' ``factorize`` and ``Index.get_indexer``; anything else takes the pandas route.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -15,6 +19,36 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 from pandas.arrays import ArrowStringArray
+
+from ..ingest.uniques import written_plainly
+
+DENSE = 8
+"""Numbered ids are coded through a table when the span of the numbers is at most this many
+times the number of values (plus a million): a few bytes per id at most."""
+
+
+@dataclass(frozen=True, eq=False)
+class NumberedIds:
+    """The dictionary of a column whose ids are all plain whole numbers: ``code_of[n - low]``
+    is the code of id ``n`` (-1: not in the column)."""
+
+    low: int
+    code_of: np.ndarray
+    size: int
+
+    def __len__(self) -> int:
+        return self.size
+
+    def codes(self, numbers: np.ndarray, plain: np.ndarray) -> np.ndarray:
+        offset = numbers - self.low
+        inside = plain & (offset >= 0) & (offset < len(self.code_of))
+        out: np.ndarray = np.where(inside, self.code_of[np.where(inside, offset, 0)], -1)
+        return out
+
+    def as_text(self) -> pa.Array:
+        """The ids as text, in code order (each written plainly, so exactly as they were)."""
+        numbers = np.flatnonzero(self.code_of >= 0) + self.low
+        return pa.array(numbers, type=pa.int64()).cast(pa.string())
 
 
 def _arrow(values: pd.Series) -> pa.Array | None:
@@ -30,10 +64,43 @@ def _codes(indices: pa.Array) -> np.ndarray:
     return out
 
 
+def _numbers(arr: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """(the values as int64, blank as -1; whether each is present; whether each is a number
+    written plainly), or None when some value is not a whole number at all."""
+    try:
+        ints = pc.cast(arr, pa.int64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    numbers = np.asarray(ints.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
+    present = np.asarray(arr.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+    length = np.asarray(pc.binary_length(arr).fill_null(0).to_numpy(zero_copy_only=False))
+    return numbers, present, present & written_plainly(numbers, length)
+
+
+def _encode_numbered(arr: pa.Array) -> tuple[NumberedIds, np.ndarray] | None:
+    found = _numbers(arr)
+    if found is None:
+        return None
+    numbers, present, plain = found
+    if not np.array_equal(plain, present) or not present.any():
+        return None  # "007" and "7" are different ids: text it is
+    low, high = int(numbers[present].min()), int(numbers[present].max())
+    if high - low + 1 > DENSE * len(numbers) + (1 << 20):
+        return None
+    seen = np.zeros(high - low + 1, dtype=bool)
+    seen[numbers[present] - low] = True
+    code_of = np.where(seen, np.cumsum(seen) - 1, -1)
+    dictionary = NumberedIds(low=low, code_of=code_of, size=int(seen.sum()))
+    return dictionary, dictionary.codes(numbers, present)
+
+
 def encode(values: pd.Series) -> tuple[Any, np.ndarray]:
-    """(dictionary, codes): ``dictionary[codes[i]]`` is value i (code -1: blank)."""
+    """(dictionary, codes): equal values share a code, blank values have code -1."""
     arr = _arrow(values)
     if arr is not None:
+        numbered = _encode_numbered(arr)
+        if numbered is not None:
+            return numbered
         encoded = pc.dictionary_encode(arr)
         return encoded.dictionary, _codes(encoded.indices)
     factor, uniques = pd.factorize(values)
@@ -43,6 +110,12 @@ def encode(values: pd.Series) -> tuple[Any, np.ndarray]:
 def lookup(values: pd.Series, dictionary: Any) -> np.ndarray:
     """The code of each value in ``dictionary`` (from ``encode``); -1 when absent or blank."""
     arr = _arrow(values)
+    if isinstance(dictionary, NumberedIds):
+        found = _numbers(arr) if arr is not None else None
+        if found is not None:  # a value not written plainly equals no id of the dictionary
+            numbers, _, plain = found
+            return dictionary.codes(numbers, plain)
+        dictionary = dictionary.as_text()
     if arr is not None and isinstance(dictionary, pa.Array):
         return _codes(pc.index_in(arr, value_set=dictionary.cast(arr.type)))
     if isinstance(dictionary, pa.Array):
