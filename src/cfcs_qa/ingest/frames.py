@@ -64,7 +64,9 @@ def accepted_frame(table: Table, typed: Typed, rows: np.ndarray, keep: np.ndarra
         else:
             data[name] = empty_series(column, n)
     data[ROW] = pd.Series(rows[keep] if not everything else rows, dtype=np.int64)
-    frame = pd.DataFrame(data)
+    # copy=False: every column above is a fresh array this frame alone holds, so pandas need
+    # not copy each one again, nor gather same-typed columns into one block (a copy too)
+    frame = pd.DataFrame(data, copy=False)
     frame.index = pd.RangeIndex(n)
     return frame
 
