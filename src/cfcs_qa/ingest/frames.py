@@ -47,7 +47,7 @@ def accepted_frame(table: Table, typed: Typed, rows: np.ndarray, keep: np.ndarra
         name = column.name
         if name in typed.dates:
             values = typed.dates[name] if everything else typed.dates[name][keep]
-            data[name] = pd.Series(values.astype(DATE_DTYPE))
+            data[name] = pd.Series(values.astype(DATE_DTYPE, copy=False), copy=False)
         elif name in typed.flags:
             flag, missing = typed.flags[name]
             if not everything:
@@ -63,9 +63,11 @@ def accepted_frame(table: Table, typed: Typed, rows: np.ndarray, keep: np.ndarra
             data[name] = pd.Series(one_piece_text(arr))
         else:
             data[name] = empty_series(column, n)
-    data[ROW] = pd.Series(rows[keep] if not everything else rows, dtype=np.int64)
-    # copy=False: every column above is a fresh array this frame alone holds, so pandas need
-    # not copy each one again, nor gather same-typed columns into one block (a copy too)
+    data[ROW] = pd.Series(np.asarray(rows[keep] if not everything else rows, dtype=np.int64),
+                          copy=False)
+    # copy=False, here and for each column: the arrays above are the loader's own, used by
+    # nothing else once the frame is made, so pandas need not copy each one (pandas 3 copies a
+    # numpy array given to a Series), nor gather same-typed columns into a block (a copy too)
     frame = pd.DataFrame(data, copy=False)
     frame.index = pd.RangeIndex(n)
     return frame
