@@ -161,3 +161,27 @@ def test_command_mixed_files_exit_1_and_json(write: Write, sqlite_url: str,
     assert again.exit_code == 1
     assert again.stdout.startswith("Imported 0 of 2 toolkit(s); 2 refused.")
     assert "already imported" in again.stdout
+
+
+def test_a_toolkit_saved_as_ods_is_refused_with_how_to_save_it(write: Write, sqlite_url: str,
+                                                               tmp_path: Path) -> None:
+    """A manager who saves in LibreOffice's own format is told how to save it as .xlsx; a
+    folder holding one does not pass over it in silence."""
+    from cfcs_qa.cli.audits_import import expand_folders
+    from cfcs_qa.cli.main import app
+    from cfcs_qa.sampling.toolkit_reader import ODS_PROBLEM
+
+    _ready(write, sqlite_url, seed=12)  # a store with an allocation
+    folder = tmp_path / "returned"
+    folder.mkdir()
+    ods = folder / "2026-11-001.ods"
+    ods.write_bytes(b"PK\x03\x04 not really an OpenDocument file")
+    (folder / ".~lock.2026-11-001.ods#").write_text("lock")  # LibreOffice's lock file
+    assert expand_folders([folder]) == [ods]
+    result = CliRunner().invoke(app, ["audits", "import", str(folder), "--db", sqlite_url,
+                                      "--as-of", AS_OF.isoformat(), "--format", "json"])
+    assert result.exit_code == 1, result.output
+    (only,) = json.loads(result.stdout)["files"]
+    assert only["status"] == "refused"
+    assert ODS_PROBLEM in json.dumps(only)
+    assert "Save As" in ODS_PROBLEM and ".xlsx" in ODS_PROBLEM

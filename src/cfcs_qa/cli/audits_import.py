@@ -62,7 +62,9 @@ def import_command(
 
 def expand_folders(paths: list[Path]) -> list[Path]:
     """A folder stands for the workbooks in it (sorted), leaving out Excel's ``~$`` lock files
-    and hidden files: auditors return toolkits to a shared folder, often with one still open."""
+    and hidden files: auditors return toolkits to a shared folder, often with one still open.
+    A toolkit saved as LibreOffice's .ods is taken too, to be refused with how to save it as
+    .xlsx, rather than passed over in silence."""
     from ..errors import UserError
 
     out: list[Path] = []
@@ -71,7 +73,7 @@ def expand_folders(paths: list[Path]) -> list[Path]:
             out.append(path)
             continue
         found = sorted(p for p in path.iterdir() if p.is_file()
-                       and p.suffix.lower() in (".xlsx", ".xlsm")
+                       and p.suffix.lower() in (".xlsx", ".xlsm", ".ods")
                        and not p.name.startswith(("~$", ".")))
         if not found:
             raise UserError(f"The folder {path} holds no .xlsx toolkits. Give the completed "

@@ -92,12 +92,20 @@ def read_toolkit(path: str | Path) -> ToolkitResult:
     return result
 
 
+ODS_PROBLEM = ("saved in LibreOffice's own format (.ods), which cfcs-qa does not read: open it "
+               "in LibreOffice, use File > Save As with the file type 'Excel 2007-365 (.xlsx)', "
+               "and import the .xlsx file")
+
+
 def _open(path: Path, result: ToolkitResult) -> Any:
     from zipfile import BadZipFile
 
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    if path.suffix.lower() == ".ods":
+        result.problems.append(Problem(None, None, ODS_PROBLEM))
+        return None
     try:
         return load_workbook(path, data_only=False)
     except (InvalidFileException, BadZipFile, KeyError, ValueError, OSError, TypeError):
