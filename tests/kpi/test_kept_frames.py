@@ -12,7 +12,8 @@ import pandas as pd
 from cfcs_qa.config import load_settings
 from cfcs_qa.ingest import KeptFrames, load
 from cfcs_qa.kpi.engine import prepare
-from cfcs_qa.kpi.frames import CHILD_RANK, CONTINUOUS, child_rank_of, derived_frame, kept_frames
+from cfcs_qa.kpi.frames import CONTINUOUS, child_rank_of, derived_frame
+from cfcs_qa.kpi.kept import CHILD_RANK, kept_frames
 from cfcs_qa.paths import sample_data_dir
 
 AS_OF = date(2026, 11, 20)
@@ -27,8 +28,11 @@ def _twice(cache: Path, keep: KeptFrames) -> tuple[object, object]:
 
 def test_kept_frames_equal_the_ones_the_engine_makes(tmp_path: Path) -> None:
     first, again = _twice(tmp_path / "cache", kept_frames())
-    assert first.kept_frames == {}  # the run that writes the entry makes its own
-    assert set(again.kept_frames) == {CHILD_RANK, *CONTINUOUS}
+    # made once for the run that wrote the entry (by the storing thread here), and its
+    # engine takes those very frames instead of making them again
+    assert set(first.kept_frames) == set(again.kept_frames) == {CHILD_RANK, *CONTINUOUS}
+    assert prepare(first, load_settings(None), AS_OF).frame("periods_of_care") is \
+        first.kept_frames["periods_of_care"]
     rank = child_rank_of(first)
     assert again.kept_frames[CHILD_RANK][CHILD_RANK].to_numpy().tolist() == rank.tolist()
     for name in CONTINUOUS:
@@ -60,3 +64,29 @@ def test_frames_that_cannot_be_made_leave_the_entry_without_them(tmp_path: Path)
     first, again = _twice(tmp_path / "cache", KeptFrames(version="v", make=broken))
     assert again.kept_frames == {}
     assert set(again.tables) == set(first.tables)  # the entry itself was written and served
+
+
+def test_made_once_whichever_thread_asks_first() -> None:
+    import threading
+    import time
+
+    from cfcs_qa.ingest.model import Extract
+    from cfcs_qa.kpi.kept import made_once
+
+    extract = Extract(tables={}, reports={}, findings=[], as_of=AS_OF)
+    calls: list[int] = []
+
+    def make() -> pd.DataFrame:
+        calls.append(1)
+        time.sleep(0.05)  # the other thread asks meanwhile, and waits
+        return pd.DataFrame({"x": [1]})
+
+    got: list[pd.DataFrame] = []
+    threads = [threading.Thread(target=lambda: got.append(made_once(extract, "f", make)))
+               for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(calls) == 1 and len(got) == 4 and all(g is got[0] for g in got)
+    assert extract.kept_frames["f"] is got[0]

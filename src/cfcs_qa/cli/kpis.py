@@ -72,7 +72,7 @@ def _load(settings: Any, source: Any, when: Any, cache_dir: Path | None, kset: A
     from ..holiday_table import warm
     from ..ingest import load
     from ..ingest import loader as _loader  # noqa: F401 - imported before the warm-up starts
-    from ..kpi.frames import kept_frames
+    from ..kpi.kept import kept_frames
     from ..kpi.month_rows import searched_columns
 
     warm(cache_dir)

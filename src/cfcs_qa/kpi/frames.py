@@ -7,11 +7,9 @@ working calendar. ``--history N`` evaluates N months over one ``Prepared``.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -23,10 +21,11 @@ from ..contract import TABLES
 from ..date_order import NAT_INT as NAT_INT
 from ..date_order import stable_order
 from ..ingest.child_codes import assign_child_codes, children_ids
-from ..ingest.model import Extract, KeptFrames
+from ..ingest.model import Extract
 from .continuous import CODE as CODE
 from .continuous import ID as ID
 from .continuous import continuous, merge_placements
+from .kept import CHILD_RANK, made_once
 
 CONTINUOUS: dict[str, str] = {
     "cp_plans_continuous": "cp_plans",
@@ -65,12 +64,15 @@ class Prepared:
         return self.extract.has(frame_base_table(name))
 
     def frame(self, name: str) -> pd.DataFrame:
-        """A contract table (with ``_id``) or a continuous-record frame (as the cache entry
-        kept it, when it did)."""
+        """A contract table (with ``_id``) or a continuous-record frame (made once per
+        extract: see ``kept.made_once``)."""
         if name not in self._frames:
-            kept = self.extract.kept_frames.get(name)
-            self._frames[name] = kept if kept is not None and name in CONTINUOUS else \
-                derived_frame(self.extract, name, self.child_rank)
+            if name in CONTINUOUS:
+                self._frames[name] = made_once(
+                    self.extract, name, lambda: derived_frame(self.extract, name,
+                                                              self.child_rank))
+            else:
+                self._frames[name] = derived_frame(self.extract, name, self.child_rank)
         return self._frames[name]
 
     def positions(self, name: str, column: str, first: date, last: date) -> np.ndarray:
@@ -116,9 +118,9 @@ class Prepared:
         """Each child code's place among the ids in text order (pyarrow's, as the frames
         sort), with one more slot, for code -1 (a blank id), placed last."""
         if "child_rank" not in self.cache:
-            kept = self.extract.kept_frames.get(CHILD_RANK)
-            self.cache["child_rank"] = kept[CHILD_RANK].to_numpy() if kept is not None else \
-                child_rank_of(self.extract)
+            self.cache["child_rank"] = made_once(
+                self.extract, CHILD_RANK, lambda: pd.DataFrame(
+                    {CHILD_RANK: child_rank_of(self.extract)}))[CHILD_RANK].to_numpy()
         out: np.ndarray = self.cache["child_rank"]
         return out
 
@@ -173,37 +175,6 @@ def child_rank_of(extract: Extract) -> np.ndarray:
     rank[pc.sort_indices(ids).to_numpy()] = np.arange(len(ids))
     rank[-1] = len(ids)
     return rank
-
-
-CHILD_RANK = "child_rank"
-KEPT_MODULES = ("kpi/continuous.py", "kpi/frames.py", "contract.py", "date_order.py")
-"""The code that makes the kept frames: its source is their version."""
-
-
-def _kept_version() -> str:
-    package = Path(__file__).resolve().parent.parent
-    h = hashlib.sha256()
-    for name in KEPT_MODULES:
-        h.update(name.encode() + b"\0" + (package / name).read_bytes())
-    return h.hexdigest()
-
-
-def kept_frames() -> KeptFrames:
-    """What the cache entry keeps for the KPI engine: the continuous-record frames and the
-    child ranks they are sorted by, made from the extract alone (about 0.2 s on 300,000
-    children) in the thread that writes the entry, and served with it."""
-    return KeptFrames(version=_kept_version(), make=_make_kept)
-
-
-def _make_kept(extract: Extract) -> dict[str, pd.DataFrame]:
-    if extract.child_ids is None:
-        return {}
-    rank = child_rank_of(extract)
-    out = {CHILD_RANK: pd.DataFrame({CHILD_RANK: rank})}
-    for name, base in CONTINUOUS.items():
-        if extract.has(base):
-            out[name] = derived_frame(extract, name, lambda: rank)
-    return out
 
 
 def with_child_codes(extract: Extract) -> Extract:
