@@ -90,3 +90,65 @@ def test_made_once_whichever_thread_asks_first() -> None:
         t.join()
     assert len(calls) == 1 and len(got) == 4 and all(g is got[0] for g in got)
     assert extract.kept_frames["f"] is got[0]
+
+
+def _entry(cache: Path) -> Path:
+    (entry,) = [p for p in cache.iterdir() if p.is_dir() and not p.name.startswith(".")]
+    return entry
+
+
+def test_an_entry_written_without_them_gets_them_from_the_first_kpi_run(tmp_path: Path) -> None:
+    import stat
+
+    from cfcs_qa.ingest import cache as cache_module
+
+    cache, settings = tmp_path / "cache", load_settings(None)
+    load(sample_data_dir(), settings, AS_OF, cache_dir=cache)  # as `validate` writes it
+    entry = _entry(cache)
+    assert not (entry / "kept").exists()
+    stamp = (entry / "meta.json").stat().st_mtime_ns
+    load(sample_data_dir(), settings, AS_OF, cache_dir=cache, keep=kept_frames())
+    cache_module.wait_for_stores()  # the frames are added in the background
+    assert (entry / "kept").is_dir() and (entry / "meta.json").stat().st_mtime_ns == stamp
+    assert stat.S_IMODE((entry / "kept").stat().st_mode) == 0o700
+    assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in (entry / "kept").iterdir())
+    again = load(sample_data_dir(), settings, AS_OF, cache_dir=cache, keep=kept_frames())
+    assert set(again.kept_frames) == {CHILD_RANK, *CONTINUOUS}
+    rank = child_rank_of(again)
+    for name in CONTINUOUS:
+        pd.testing.assert_frame_equal(again.kept_frames[name],
+                                      derived_frame(again, name, lambda: rank), check_exact=True)
+    assert not list(cache.glob(".tmp-*"))  # nothing half-written left behind
+
+
+def test_altered_or_foreign_kept_frames_are_removed_and_the_entry_still_served(
+        tmp_path: Path) -> None:
+    import time
+
+    from cfcs_qa.ingest import cache as cache_module
+
+    cache, settings = tmp_path / "cache", load_settings(None)
+    load(sample_data_dir(), settings, AS_OF, cache_dir=cache, keep=kept_frames())
+    entry = _entry(cache)
+    kept_file = entry / "kept" / "cin_plans_continuous.arrow"
+    time.sleep(0.05)
+    with open(kept_file, "r+b") as fh:  # one byte changed in place: a new change time
+        fh.seek(100)
+        byte = fh.read(1)
+        fh.seek(100)
+        fh.write(bytes([byte[0] ^ 1]))
+    stamp = (entry / "meta.json").stat().st_mtime_ns
+    altered = kept_file.stat().st_ino
+    served = load(sample_data_dir(), settings, AS_OF, cache_dir=cache, keep=kept_frames())
+    assert (entry / "meta.json").stat().st_mtime_ns == stamp  # the entry itself was served
+    cache_module.wait_for_stores()
+    fresh = load(sample_data_dir(), settings, AS_OF, cache_dir=cache, keep=kept_frames())
+    assert set(fresh.kept_frames) == {CHILD_RANK, *CONTINUOUS}  # written again, whole
+    assert kept_file.stat().st_ino != altered  # the altered folder was removed, not served
+    pd.testing.assert_frame_equal(fresh.kept_frames["cin_plans_continuous"],
+                                  served.kept_frames["cin_plans_continuous"])
+    other = replace(kept_frames(), version="another engine")
+    load(sample_data_dir(), settings, AS_OF, cache_dir=cache, keep=other)  # not served them
+    cache_module.wait_for_stores()
+    meta = (entry / "kept" / "meta.json").read_text()
+    assert "another engine" in meta  # the other version's frames replaced them

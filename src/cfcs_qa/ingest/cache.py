@@ -4,10 +4,9 @@ An entry is a folder named by a key: the SHA-256 of the loader's version, the se
 change what is loaded (the site maps), the extract date, the synthetic flag, the data path and
 the content hash of every file read. It holds one Arrow IPC file per table (uncompressed, so
 a read is a memory map, not a decode), the tables' date-column orders, the child-code
-dictionary and the findings (``cache_files``), frames a later stage made from the extract
-(``KeptFrames``: the KPI engine's continuous records, served only to the code version that
-made them), and ``meta.json`` (reports, child ids of rows with findings: no names, which are
-never loaded).
+dictionary and the findings (``cache_files``), and ``meta.json`` (reports, child ids of rows
+with findings: no names, which are never loaded); and in ``kept/``, sealed on its own, frames
+a later stage made from the extract (``cache_kept``: the KPI engine's continuous records).
 ``manifest.json`` records the identity every file of the entry had when it was written (size,
 modification and change times, inode), and ``manifest.sha256`` the manifest's own hash; an
 entry whose files do not match is deleted, never served. The cache folder is owner-only
@@ -42,10 +41,10 @@ from typing import Any
 
 from ..config import Settings
 from ..fileio import private_dir
+from . import cache_kept
 from .cache_files import (
     CHILD_IDS,
     FINDINGS,
-    KEPT,
     ORDERS,
     read_arrow,
     read_findings,
@@ -53,10 +52,11 @@ from .cache_files import (
     read_table,
     write_arrow,
     write_findings,
-    write_table,
     write_tables,
 )
+from .cache_kept import KEPT_DIR, read_kept, write_kept
 from .model import Extract, KeptFrames, TableReport
+from .sealed import check, identity, seal
 from .sources import Layout, locate
 
 LOADER_VERSION = "4"
@@ -102,13 +102,6 @@ def _digest(path: Path) -> Future[str]:
                                                 thread_name_prefix="cfcs-qa-hash")
             found = _digests[ident] = _hash_pool.submit(_file_hash, path)
     return found
-
-
-def identity(path: Path) -> tuple[int, int, int, int]:
-    """What changes whenever the file's bytes change: size, modification and change times,
-    inode (the change time is set by the kernel on every write, rename or chmod)."""
-    info = path.stat()
-    return info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino
 
 
 def _hash_all(paths: list[Path]) -> list[str]:
@@ -193,15 +186,7 @@ def fetch(root: Path, key: str, keep: KeptFrames | None = None) -> Extract | Non
     if not entry.is_dir() or not _usable(root):
         return None
     try:
-        manifest_bytes = (entry / "manifest.json").read_bytes()
-        recorded = (entry / "manifest.sha256").read_text().strip()
-        if hashlib.sha256(manifest_bytes).hexdigest() != recorded:
-            raise ValueError("manifest altered")
-        manifest: dict[str, list[int]] = json.loads(manifest_bytes)
-        _verify(entry, manifest)
-        on_disk = {p.relative_to(entry).as_posix() for p in entry.rglob("*") if p.is_file()}
-        if on_disk - set(manifest) - {"manifest.json", "manifest.sha256"}:
-            raise ValueError("unexpected files")
+        check(entry, apart=KEPT_DIR)  # the kept frames are sealed, and judged, on their own
         extract = _read_entry(entry, keep)
     except (OSError, ValueError, KeyError, TypeError) as _exc:
         shutil.rmtree(entry, ignore_errors=True)
@@ -209,14 +194,6 @@ def fetch(root: Path, key: str, keep: KeptFrames | None = None) -> Extract | Non
     with contextlib.suppress(OSError):
         os.utime(entry)
     return extract
-
-
-def _verify(entry: Path, manifest: dict[str, list[int]]) -> None:
-    """ValueError unless every file of the entry has the identity recorded when it was
-    written (see the module's docstring)."""
-    for name, recorded in manifest.items():
-        if not isinstance(recorded, list) or list(identity(entry / name)) != recorded:
-            raise ValueError(f"{name} altered")
 
 
 def _read_entry(entry: Path, keep: KeptFrames | None = None) -> Extract:
@@ -243,15 +220,8 @@ def _read_entry(entry: Path, keep: KeptFrames | None = None) -> Extract:
                       for t, rows in meta["child_of_row"].items()},
         child_ids=child_ids,
         date_orders=orders,
-        kept_frames=_read_kept(entry, meta, keep),
+        kept_frames=read_kept(entry, keep),
     )
-
-
-def _read_kept(entry: Path, meta: dict[str, Any], keep: KeptFrames | None) -> dict[str, Any]:
-    kept = meta.get("kept")
-    if keep is None or not isinstance(kept, dict) or kept.get("version") != keep.version:
-        return {}
-    return {str(name): read_table(entry / f"{KEPT}{name}.arrow") for name in kept["frames"]}
 
 
 def store_soon(root: Path, key: str, extract: Extract, keep: KeptFrames | None = None) -> None:
@@ -275,21 +245,11 @@ def _store_quietly(root: Path, key: str, extract: Extract, keep: KeptFrames | No
         return
 
 
-def _write_kept(folder: Path, extract: Extract, keep: KeptFrames | None) -> list[str]:
-    """``keep``'s frames, made here (in the storing thread), as ``_kept.<name>.arrow``; their
-    names. Best effort: frames that cannot be made are simply not kept (a run served by the
-    entry then makes them itself)."""
-    if keep is None:
-        return []
-    try:
-        frames = keep.make(extract)
-    except Exception:  # noqa: BLE001 - the entry is still worth writing without them
-        return []
-    names = []
-    for name, frame in sorted(frames.items()):
-        write_table(folder / f"{KEPT}{name}.arrow", frame, orders={})
-        names.append(name)
-    return names
+def keep_soon(root: Path, key: str, extract: Extract, keep: KeptFrames) -> None:
+    """Add ``keep``'s frames to the entry that served ``extract`` when it has none (see
+    ``cache_kept``); the interpreter's exit waits for them."""
+    if _usable(root):
+        cache_kept.keep_soon(root, key, extract, keep, _pending)
 
 
 def store(root: Path, key: str, extract: Extract, keep: KeptFrames | None = None) -> None:
@@ -302,23 +262,14 @@ def store(root: Path, key: str, extract: Extract, keep: KeptFrames | None = None
         import pyarrow as pa
 
         write_tables(tmp, extract)
-        kept = _write_kept(tmp, extract, keep)
         names = sorted(p.name for p in tmp.glob("*.arrow"))
         write_arrow(tmp / CHILD_IDS, pa.table({"child_id": extract.child_ids.ids}))
         write_findings(tmp / FINDINGS, extract.findings)
-        meta = _meta(extract)
-        if keep is not None and kept:
-            meta["kept"] = {"version": keep.version, "frames": kept}
-        (tmp / "meta.json").write_text(json.dumps(meta, sort_keys=True), encoding="utf-8")
-        names += [CHILD_IDS, FINDINGS, "meta.json"]
-        for name in names:
-            os.chmod(tmp / name, 0o600)
-        manifest = _manifest(tmp, names)
-        manifest_bytes = json.dumps(manifest, sort_keys=True).encode()
-        (tmp / "manifest.json").write_bytes(manifest_bytes)
-        (tmp / "manifest.sha256").write_text(hashlib.sha256(manifest_bytes).hexdigest() + "\n")
-        for name in ("manifest.json", "manifest.sha256"):
-            os.chmod(tmp / name, 0o600)
+        (tmp / "meta.json").write_text(json.dumps(_meta(extract), sort_keys=True),
+                                       encoding="utf-8")
+        seal(tmp, [*names, CHILD_IDS, FINDINGS, "meta.json"])
+        if keep is not None:
+            write_kept(tmp / KEPT_DIR, extract, keep)
         if entry.exists():
             shutil.rmtree(entry, ignore_errors=True)
         os.replace(tmp, entry)
@@ -326,12 +277,6 @@ def store(root: Path, key: str, extract: Extract, keep: KeptFrames | None = None
         shutil.rmtree(tmp, ignore_errors=True)
         return
     _prune(root)
-
-
-def _manifest(folder: Path, names: list[str]) -> dict[str, list[int]]:
-    """Each file's identity, recorded once it is written and owner-only; nothing writes the
-    files after this, and moving the folder into place changes no file's identity."""
-    return {name: list(identity(folder / name)) for name in names}
 
 
 def _meta(extract: Extract) -> dict[str, Any]:

@@ -19,8 +19,6 @@ from .model import Extract
 
 CHILD_IDS = "_child_ids.arrow"
 FINDINGS = "_findings.arrow"
-KEPT = "_kept."
-"""``_kept.<name>.arrow``: a frame of ``KeptFrames`` (``model``), made from the extract."""
 ORDERS = ".orders.arrow"
 """``<table>.orders.arrow``: the stable row order of each of the table's date columns."""
 FINDING_FIELDS = ("code", "level", "table", "row", "column", "value", "message")

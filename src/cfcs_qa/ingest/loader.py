@@ -83,6 +83,8 @@ def load(
             key = None  # a file cannot be read: reading it below says which, and why
         hit = cache.fetch(Path(cache_dir), key, keep) if key else None
         if hit is not None:
+            if key and keep is not None and not hit.kept_frames:  # an entry without them
+                cache.keep_soon(Path(cache_dir), key, hit, keep)
             return hit
     ordering = cache_dir is not None and key is not None
     extract = _load(layout, workbook, settings, as_of, synthetic,

@@ -58,8 +58,9 @@ class Extract:
     """Per table, per date column: the rows' stable order by that date
     (``date_order.stable_order``), when the cache kept it; the KPI engine sorts otherwise."""
     kept_frames: dict[str, pd.DataFrame] = field(default_factory=dict)
-    """Frames made from this extract by a later stage (``KeptFrames``), as the cache entry
-    kept them; empty unless the entry was written for the same ``KeptFrames.version``."""
+    """Frames a later stage makes from this extract alone (``KeptFrames``): as the cache
+    entry kept them, when it was written for the same ``KeptFrames.version``, or as made in
+    this run, once (``kpi.kept.made_once``)."""
 
     def has(self, name: str) -> bool:
         return name in self.tables
