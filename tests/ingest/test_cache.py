@@ -220,3 +220,41 @@ def test_date_orders_are_kept_and_equal_a_fresh_sort(tmp_path: Path) -> None:
     assert kept.tolist() == stable_order(values.view("int64")).tolist() == [1, 2, 0]
     assert "children" not in again.date_orders  # one child: already in order, none kept
     assert np.asarray(kept).dtype == np.int32
+
+
+def test_background_threads_yield_the_cpu_to_the_command() -> None:
+    import threading
+
+    from cfcs_qa.ingest.parallel import BACKGROUND_NICE, background_priority
+
+    def nice() -> int:
+        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    main = nice()
+    seen: dict[str, int] = {}
+
+    def work() -> None:
+        background_priority()
+        seen["thread"] = nice()
+        child = threading.Thread(target=lambda: seen.setdefault("started by it", nice()))
+        child.start()
+        child.join()
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join()
+    assert seen["thread"] == min(main + BACKGROUND_NICE, 19)
+    assert seen["started by it"] == seen["thread"]
+    assert nice() == main  # the command's own thread keeps its priority
+
+
+def test_the_store_thread_runs_in_the_background(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from cfcs_qa.ingest import cache as cache_module
+
+    calls: list[str] = []
+    monkeypatch.setattr(cache_module, "BACKGROUND_ROWS", 0)  # store even this small extract
+    monkeypatch.setattr(cache_module, "background_priority", lambda: calls.append("lowered"))
+    data, cache = write(tmp_path / "x", FILES), tmp_path / "cache"
+    load(data, Settings(), AS_OF, cache_dir=cache)
+    cache_module.wait_for_stores()
+    assert calls == ["lowered"] and len(entries(cache)) == 1

@@ -56,6 +56,7 @@ from .cache_files import (
 )
 from .cache_kept import KEPT_DIR, read_kept, write_kept
 from .model import Extract, KeptFrames, TableReport
+from .parallel import background_priority
 from .sealed import check, identity, seal
 from .sources import Layout, locate
 
@@ -239,6 +240,7 @@ def store_soon(root: Path, key: str, extract: Extract, keep: KeptFrames | None =
 
 
 def _store_quietly(root: Path, key: str, extract: Extract, keep: KeptFrames | None) -> None:
+    background_priority()
     try:
         store(root, key, extract, keep)
     except Exception:  # noqa: BLE001 - best effort: an entry not written is rebuilt next run

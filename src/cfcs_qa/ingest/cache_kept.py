@@ -21,6 +21,7 @@ from typing import Any
 
 from .cache_files import read_table, write_table
 from .model import Extract, KeptFrames
+from .parallel import background_priority
 from .sealed import check, seal
 
 KEPT_DIR = "kept"
@@ -74,6 +75,7 @@ def keep_soon(root: Path, key: str, extract: Extract, keep: KeptFrames,
         return
 
     def work() -> None:
+        background_priority()
         tmp = Path(tempfile.mkdtemp(prefix=".tmp-kept-", dir=root))
         try:
             if write_kept(tmp / KEPT_DIR, extract, keep):
