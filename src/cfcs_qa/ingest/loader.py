@@ -46,9 +46,9 @@ def load(
     """Read, map and validate the extract at ``path`` (a folder of CSVs or one workbook).
 
     Bad data becomes findings; only an unusable extract (unreadable file, no ``children``)
-    raises ``DataError``. With ``cache_dir``, validated tables are kept there (Parquet, keyed
-    by the files' content hashes, the settings, ``as_of`` and the loader's version) and served
-    again only when every recorded hash still matches.
+    raises ``DataError``. With ``cache_dir``, validated tables are kept there (Arrow files,
+    keyed by the files' content hashes, the settings, ``as_of`` and the loader's version; see
+    ``cache``) and served again only for files with the same content.
 
     ``order_columns``: the date columns, by table, whose row order the KPIs will search (see
     ``kpi.month_rows.searched_columns``); when the cache will be written the loader sorts only
