@@ -13,7 +13,7 @@ from cfcs_qa.config import load_settings
 from cfcs_qa.ingest import KeptFrames, load
 from cfcs_qa.kpi.engine import prepare
 from cfcs_qa.kpi.frames import CONTINUOUS, child_rank_of, derived_frame
-from cfcs_qa.kpi.kept import CHILD_RANK, kept_frames
+from cfcs_qa.kpi.kept import CHILD_RANK, frames_to_keep
 from cfcs_qa.paths import sample_data_dir
 
 AS_OF = date(2026, 11, 20)
@@ -27,7 +27,7 @@ def _twice(cache: Path, keep: KeptFrames) -> tuple[object, object]:
 
 
 def test_kept_frames_equal_the_ones_the_engine_makes(tmp_path: Path) -> None:
-    first, again = _twice(tmp_path / "cache", kept_frames())
+    first, again = _twice(tmp_path / "cache", frames_to_keep())
     # made once for the run that wrote the entry (by the storing thread here), and its
     # engine takes those very frames instead of making them again
     assert set(first.kept_frames) == set(again.kept_frames) == {CHILD_RANK, *CONTINUOUS}
@@ -46,10 +46,10 @@ def test_kept_frames_equal_the_ones_the_engine_makes(tmp_path: Path) -> None:
 
 def test_served_only_to_the_version_that_made_them(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
-    _twice(cache, kept_frames())
+    _twice(cache, frames_to_keep())
     (meta,) = cache.glob("*/meta.json")
     stamp = meta.stat().st_mtime_ns
-    other = replace(kept_frames(), version="some other engine")
+    other = replace(frames_to_keep(), version="some other engine")
     served = load(sample_data_dir(), load_settings(None), AS_OF, cache_dir=cache, keep=other)
     assert meta.stat().st_mtime_ns == stamp  # served by the entry, not written again
     assert served.kept_frames == {}
@@ -92,6 +92,23 @@ def test_made_once_whichever_thread_asks_first() -> None:
     assert extract.kept_frames["f"] is got[0]
 
 
+def test_the_locks_of_an_extract_go_with_it() -> None:
+    import gc
+
+    from cfcs_qa.ingest.model import Extract
+    from cfcs_qa.kpi import kept
+
+    def used() -> int:
+        extract = Extract(tables={}, reports={}, findings=[], as_of=AS_OF)
+        kept.made_once(extract, "f", lambda: pd.DataFrame({"x": [1]}))
+        assert [k for k in kept._locks if k[0] == id(extract)]
+        return id(extract)
+
+    gone = used()
+    gc.collect()
+    assert not [k for k in kept._locks if k[0] == gone]
+
+
 def _entry(cache: Path) -> Path:
     (entry,) = [p for p in cache.iterdir() if p.is_dir() and not p.name.startswith(".")]
     return entry
@@ -107,12 +124,12 @@ def test_an_entry_written_without_them_gets_them_from_the_first_kpi_run(tmp_path
     entry = _entry(cache)
     assert not (entry / "kept").exists()
     stamp = (entry / "meta.json").stat().st_mtime_ns
-    load(sample_data_dir(), settings, AS_OF, cache_dir=cache, keep=kept_frames())
+    load(sample_data_dir(), settings, AS_OF, cache_dir=cache, keep=frames_to_keep())
     cache_module.wait_for_stores()  # the frames are added in the background
     assert (entry / "kept").is_dir() and (entry / "meta.json").stat().st_mtime_ns == stamp
     assert stat.S_IMODE((entry / "kept").stat().st_mode) == 0o700
     assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in (entry / "kept").iterdir())
-    again = load(sample_data_dir(), settings, AS_OF, cache_dir=cache, keep=kept_frames())
+    again = load(sample_data_dir(), settings, AS_OF, cache_dir=cache, keep=frames_to_keep())
     assert set(again.kept_frames) == {CHILD_RANK, *CONTINUOUS}
     rank = child_rank_of(again)
     for name in CONTINUOUS:
@@ -128,7 +145,7 @@ def test_altered_or_foreign_kept_frames_are_removed_and_the_entry_still_served(
     from cfcs_qa.ingest import cache as cache_module
 
     cache, settings = tmp_path / "cache", load_settings(None)
-    load(sample_data_dir(), settings, AS_OF, cache_dir=cache, keep=kept_frames())
+    load(sample_data_dir(), settings, AS_OF, cache_dir=cache, keep=frames_to_keep())
     entry = _entry(cache)
     kept_file = entry / "kept" / "cin_plans_continuous.arrow"
     time.sleep(0.05)
@@ -139,15 +156,15 @@ def test_altered_or_foreign_kept_frames_are_removed_and_the_entry_still_served(
         fh.write(bytes([byte[0] ^ 1]))
     stamp = (entry / "meta.json").stat().st_mtime_ns
     altered = kept_file.stat().st_ino
-    served = load(sample_data_dir(), settings, AS_OF, cache_dir=cache, keep=kept_frames())
+    served = load(sample_data_dir(), settings, AS_OF, cache_dir=cache, keep=frames_to_keep())
     assert (entry / "meta.json").stat().st_mtime_ns == stamp  # the entry itself was served
     cache_module.wait_for_stores()
-    fresh = load(sample_data_dir(), settings, AS_OF, cache_dir=cache, keep=kept_frames())
+    fresh = load(sample_data_dir(), settings, AS_OF, cache_dir=cache, keep=frames_to_keep())
     assert set(fresh.kept_frames) == {CHILD_RANK, *CONTINUOUS}  # written again, whole
     assert kept_file.stat().st_ino != altered  # the altered folder was removed, not served
     pd.testing.assert_frame_equal(fresh.kept_frames["cin_plans_continuous"],
                                   served.kept_frames["cin_plans_continuous"])
-    other = replace(kept_frames(), version="another engine")
+    other = replace(frames_to_keep(), version="another engine")
     load(sample_data_dir(), settings, AS_OF, cache_dir=cache, keep=other)  # not served them
     cache_module.wait_for_stores()
     meta = (entry / "kept" / "meta.json").read_text()

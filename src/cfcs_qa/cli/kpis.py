@@ -72,12 +72,12 @@ def _load(settings: Any, source: Any, when: Any, cache_dir: Path | None, kset: A
     from ..holiday_table import warm
     from ..ingest import load
     from ..ingest import loader as _loader  # noqa: F401 - imported before the warm-up starts
-    from ..kpi.kept import kept_frames
+    from ..kpi.kept import frames_to_keep
     from ..kpi.month_rows import searched_columns
 
     warm(cache_dir)
     return load(source.path, settings, when, synthetic=source.synthetic, cache_dir=cache_dir,
-                order_columns=searched_columns(kset.kpis), keep=kept_frames())
+                order_columns=searched_columns(kset.kpis), keep=frames_to_keep())
 
 
 def kpis_command(

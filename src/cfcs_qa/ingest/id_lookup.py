@@ -17,7 +17,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .uniques import written_plainly
+from .uniques import plain_numbers
 
 _PLAIN_NUMBER = r"^(0|[1-9][0-9]{0,17})$"
 
@@ -62,15 +62,11 @@ class IdLookup:
 
     def _by_number(self, arr: pa.Array) -> np.ndarray | None:
         assert self._sorted is not None and self._order is not None
-        try:
-            ints = pc.cast(arr, pa.int64())
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        found = plain_numbers(arr)
+        if found is None:
             return None  # some value is not a number at all: the general path
-        wanted = np.asarray(ints.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
-        # written the usual way: as many characters as the number has digits ("05", "+5"
-        # and blanks are not)
-        length = np.asarray(pc.binary_length(arr).fill_null(0).to_numpy(zero_copy_only=False))
-        plain_np = written_plainly(wanted, length)
+        # written the usual way ("05", "+5" and blanks are not)
+        wanted, plain_np = found
         if self._table is not None:
             offset = wanted - self._low
             inside = plain_np & (offset >= 0) & (offset < len(self._table))

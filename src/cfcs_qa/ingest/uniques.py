@@ -211,3 +211,15 @@ def written_plainly(values: np.ndarray, length: np.ndarray) -> np.ndarray:
     digits = np.searchsorted(_POWERS, values, side="right") + 1
     plain: np.ndarray = (values >= 0) & (length == digits)
     return plain
+
+
+def plain_numbers(arr: pa.Array) -> tuple[np.ndarray, np.ndarray] | None:
+    """(each text value as int64, -1 when blank; whether it is a whole number written plainly,
+    so that equal numbers mean equal texts), or None when some value is no whole number."""
+    try:
+        ints = pc.cast(arr, pa.int64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    numbers = np.asarray(ints.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
+    length = np.asarray(pc.binary_length(arr).fill_null(0).to_numpy(zero_copy_only=False))
+    return numbers, written_plainly(numbers, length)

@@ -4,13 +4,14 @@ by whichever thread needs them first, and kept in the cache entry.
 In a run that writes the cache, the KPI engine (main thread) and the thread writing the
 entry both need them: ``made_once`` lets the second wait for the first instead of making
 them again. A run served by the entry finds them already made (``Extract.kept_frames``),
-when the code that made them is the code running (``kept_frames().version``).
+when the code that made them is the code running (``frames_to_keep().version``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import threading
+import weakref
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -36,6 +37,8 @@ def made_once(extract: Extract, name: str, make: Callable[[], pd.DataFrame]) -> 
     if found is not None:
         return found
     with _locks_lock:
+        if not any(k[0] == id(extract) for k in _locks):  # forgotten with the extract
+            weakref.finalize(extract, _forget, id(extract))
         lock = _locks.setdefault((id(extract), name), threading.Lock())
     with lock:
         found = extract.kept_frames.get(name)
@@ -44,7 +47,13 @@ def made_once(extract: Extract, name: str, make: Callable[[], pd.DataFrame]) -> 
     return found
 
 
-def kept_frames() -> KeptFrames:
+def _forget(extract_id: int) -> None:
+    with _locks_lock:
+        for key in [k for k in _locks if k[0] == extract_id]:
+            del _locks[key]
+
+
+def frames_to_keep() -> KeptFrames:
     """What the cache entry keeps for the KPI engine: the continuous-record frames and the
     child ranks they are sorted by (about 0.2 s to make on 300,000 children)."""
     return KeptFrames(version=_version(), make=_make)

@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pandas.arrays import ArrowStringArray
 
-from ..ingest.uniques import written_plainly
+from ..ingest.uniques import plain_numbers
 
 DENSE = 8
 """Numbered ids are coded through a table when the span of the numbers is at most this many
@@ -64,24 +64,12 @@ def _codes(indices: pa.Array) -> np.ndarray:
     return out
 
 
-def _numbers(arr: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
-    """(the values as int64, blank as -1; whether each is present; whether each is a number
-    written plainly), or None when some value is not a whole number at all."""
-    try:
-        ints = pc.cast(arr, pa.int64())
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        return None
-    numbers = np.asarray(ints.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
-    present = np.asarray(arr.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
-    length = np.asarray(pc.binary_length(arr).fill_null(0).to_numpy(zero_copy_only=False))
-    return numbers, present, present & written_plainly(numbers, length)
-
-
 def _encode_numbered(arr: pa.Array) -> tuple[NumberedIds, np.ndarray] | None:
-    found = _numbers(arr)
+    found = plain_numbers(arr)
     if found is None:
         return None
-    numbers, present, plain = found
+    numbers, plain = found
+    present = np.asarray(arr.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
     if not np.array_equal(plain, present) or not present.any():
         return None  # "007" and "7" are different ids: text it is
     low, high = int(numbers[present].min()), int(numbers[present].max())
@@ -111,10 +99,9 @@ def lookup(values: pd.Series, dictionary: Any) -> np.ndarray:
     """The code of each value in ``dictionary`` (from ``encode``); -1 when absent or blank."""
     arr = _arrow(values)
     if isinstance(dictionary, NumberedIds):
-        found = _numbers(arr) if arr is not None else None
+        found = plain_numbers(arr) if arr is not None else None
         if found is not None:  # a value not written plainly equals no id of the dictionary
-            numbers, _, plain = found
-            return dictionary.codes(numbers, plain)
+            return dictionary.codes(*found)
         dictionary = dictionary.as_text()
     if arr is not None and isinstance(dictionary, pa.Array):
         return _codes(pc.index_in(arr, value_set=dictionary.cast(arr.type)))
