@@ -88,6 +88,16 @@ def test_written_plainly_is_digit_count_equals_length() -> None:
             assert bool(got[0]) == expected, (number, length)
 
 
+def test_written_plainly_across_slices() -> None:
+    """More values than one slice of the comparison: each answered on its own."""
+    rng = np.random.default_rng(3)
+    numbers = rng.integers(-5, 10**7, 200_001)
+    texts = [str(n) if i % 3 else "0" + str(n) for i, n in enumerate(numbers.tolist())]
+    length = np.array([len(t) for t in texts])
+    expected = [n >= 0 and len(str(n)) == len(t) for n, t in zip(numbers.tolist(), texts)]
+    assert written_plainly(numbers, length).tolist() == expected
+
+
 COLUMNS = "contact_id,child_id,received_date,completed_date,outcome\n"
 
 

@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from ..errors import DataError
-from .file_bytes import newlines, read_bytes
+from .file_bytes import byte_positions, newlines, read_bytes
 from .file_bytes import utf16_without_bom as utf16_without_bom  # re-exported
 from .raw import Header, RawTable
 
@@ -251,10 +251,10 @@ def _records(data: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarra
     """Byte start, line, byte end (exclusive) and emptiness of every record; and whether any
     newline sits inside quotes. A newline inside quotes does not end a record."""
     buf = np.frombuffer(data, dtype=np.uint8)
-    newlines = np.flatnonzero(buf == 10)
+    newlines = byte_positions(buf, 10)
     quoted = False
     if b'"' in data:
-        quotes = np.flatnonzero(buf == 34)
+        quotes = byte_positions(buf, 34)
         inside = (np.searchsorted(quotes, newlines) % 2).astype(bool)
         quoted = bool(inside.any())
         enders = np.flatnonzero(~inside)

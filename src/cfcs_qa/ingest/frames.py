@@ -31,8 +31,8 @@ def one_piece_text(arr: pa.Array) -> pd.api.extensions.ExtensionArray:
     """A pyarrow string array as pandas ``str`` data in one chunk (``to_pandas`` may split it
     in two, and every row taken from a split column costs more: the KPI engine takes rows
     hundreds of times)."""
-    if pa.types.is_dictionary(arr.type):
-        arr = arr.dictionary_decode()
+    if pa.types.is_dictionary(arr.type):  # decoded straight into pandas' large strings
+        arr = arr.dictionary.cast(pa.large_string()).take(arr.indices)
     whole = pa.chunked_array([arr.cast(pa.large_string())])
     return pd.arrays.ArrowStringArray(whole, dtype=pd.StringDtype("pyarrow", na_value=np.nan))
 

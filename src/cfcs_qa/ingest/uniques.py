@@ -13,7 +13,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 _EXCEL_WHOLE = r"^([+-]?\d+)\.0+$"
-_POWERS = np.array([10**i for i in range(1, 19)], dtype=np.int64)
+_PLAIN_LOW = np.array([1, 0, *(10 ** (n - 1) for n in range(2, 20)), 1], dtype=np.int64)
+_PLAIN_HIGH = np.array([0, *(10**n - 1 for n in range(1, 19)), np.iinfo(np.int64).max, 0],
+                       dtype=np.int64)
+"""By length of text (0 to 19 characters, and 20 for any longer): the least and greatest
+whole number written plainly with that many digits (none for 0 and 20: low > high)."""
+_SLICE = 1 << 16
+"""Values compared at a time: the comparisons' arrays stay in the CPU's cache."""
 ASCII_SPACE = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
 """The ASCII characters Python's ``str.strip()`` removes."""
 
@@ -208,8 +214,13 @@ def _surely_distinct(keys: pa.Array) -> bool:
 def written_plainly(values: np.ndarray, length: np.ndarray) -> np.ndarray:
     """Whether each number was written the usual way, given the length of its text: as many
     characters as it has digits (no sign, no leading zero; ``0`` itself is plain)."""
-    digits = np.searchsorted(_POWERS, values, side="right") + 1
-    plain: np.ndarray = (values >= 0) & (length == digits)
+    plain = np.empty(len(values), dtype=bool)
+    longest = len(_PLAIN_LOW) - 1
+    for i in range(0, len(values), _SLICE):
+        part = values[i:i + _SLICE]
+        at = np.minimum(length[i:i + _SLICE], longest)
+        np.logical_and(part >= _PLAIN_LOW[at], part <= _PLAIN_HIGH[at],
+                       out=plain[i:i + _SLICE])
     return plain
 
 
