@@ -94,7 +94,8 @@ def test_written_plainly_across_slices() -> None:
     numbers = rng.integers(-5, 10**7, 200_001)
     texts = [str(n) if i % 3 else "0" + str(n) for i, n in enumerate(numbers.tolist())]
     length = np.array([len(t) for t in texts])
-    expected = [n >= 0 and len(str(n)) == len(t) for n, t in zip(numbers.tolist(), texts)]
+    expected = [n >= 0 and len(str(n)) == len(t)
+                for n, t in zip(numbers.tolist(), texts, strict=True)]
     assert written_plainly(numbers, length).tolist() == expected
 
 
