@@ -26,6 +26,10 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 imported, and they spin for a while (about 0.1 s of CPU on a 2-core machine, taken from the
 threads that hash and parse the extract). A value set by the user is kept."""
 
+from .freed_memory import keep_freed_memory  # noqa: E402
+
+keep_freed_memory()
+
 import typer  # noqa: E402 - after the collector is set: importing typer is part of the work
 
 from ..errors import UserError  # noqa: E402

@@ -1,0 +1,48 @@
+"""The command line asks the allocators to keep freed memory, unless the user said otherwise."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from cfcs_qa.cli import freed_memory
+
+
+def test_glibc_takes_the_settings_and_mimalloc_gets_its_default(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in (*freed_memory.USER_SETTINGS, "MIMALLOC_PURGE_DELAY"):
+        monkeypatch.delenv(name, raising=False)
+    taken = freed_memory.keep_freed_memory()
+    assert os.environ["MIMALLOC_PURGE_DELAY"] == "-1"
+    if sys.platform.startswith("linux"):
+        assert taken  # CI and the demo run on Debian (glibc)
+
+
+@pytest.mark.parametrize("name", freed_memory.USER_SETTINGS)
+def test_a_user_setting_leaves_glibc_alone(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    monkeypatch.setenv(name, "131072" if name != "GLIBC_TUNABLES" else "glibc.malloc.arena_max=2")
+    assert freed_memory.keep_freed_memory() is False
+
+
+def test_the_users_mimalloc_setting_is_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MIMALLOC_PURGE_DELAY", "10")
+    freed_memory.keep_freed_memory()
+    assert os.environ["MIMALLOC_PURGE_DELAY"] == "10"
+
+
+def test_set_before_pyarrow_loads_in_a_command() -> None:
+    """The command line makes the setting before anything imports pyarrow (mimalloc reads it
+    when the library loads)."""
+    code = (
+        "import sys, os; os.environ.pop('MIMALLOC_PURGE_DELAY', None); "
+        "import cfcs_qa.cli.main; "
+        "assert 'pyarrow' not in sys.modules, 'pyarrow imported too early'; "
+        "print(os.environ['MIMALLOC_PURGE_DELAY'])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "-1"
