@@ -24,7 +24,7 @@ a real load than alone.)"""
 
 
 def newlines(data: bytes, start: int = 0, step: int = STEP) -> int:
-    """``data.count(b"\n", start)`` by numpy, a slice at a time (about twice as fast on a
+    """``data.count(b"\\n", start)`` by numpy, a slice at a time (about twice as fast on a
     large file, and numpy's comparison lets the other reading thread run)."""
     view = np.frombuffer(data, dtype=np.uint8)
     hits = np.empty(min(step, max(len(view) - start, 0)), dtype=bool)
