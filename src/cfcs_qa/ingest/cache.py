@@ -198,7 +198,6 @@ def fetch(root: Path, key: str, keep: KeptFrames | None = None) -> Extract | Non
 
 
 def _read_entry(entry: Path, keep: KeptFrames | None = None) -> Extract:
-
     from .child_codes import ChildIds
 
     meta = json.loads((entry / "meta.json").read_text(encoding="utf-8"))

@@ -112,8 +112,8 @@ def _load(
 
     def one(name: str) -> tuple[TableReport, list[Finding], TableOutcome | None]:
         result = _load_table(name, layout, workbook, settings, as_of)
-        work.table_read(name, result[2])
         outcome = result[2]
+        work.table_read(name, outcome)
         if orders is not None and outcome is not None and outcome.frame is not None:
             date_orders[name] = date_column_orders(
                 outcome.frame, None if orders is _ALL_DATES else orders.get(name, ()))

@@ -197,16 +197,14 @@ def _surely_distinct(keys: pa.Array) -> bool:
     """True when the keys are plainly all different: every one a whole number written the
     usual way (no sign, no leading zero: then equal text is equal number and back) within a
     range small enough to count in. False means "not known", and the sort decides."""
-    try:
-        ints = pc.cast(keys, pa.int64())
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+    found = plain_numbers(keys)
+    if found is None:
         return False
-    values = np.asarray(ints.to_numpy(zero_copy_only=False), dtype=np.int64)
+    values, plain = found
+    if not plain.all():
+        return False
     low, high = int(values.min()), int(values.max())
-    if low < 0 or high - low > 8 * len(values) + (1 << 20):
-        return False
-    length = np.asarray(pc.binary_length(keys).to_numpy(zero_copy_only=False))
-    if not written_plainly(values, length).all():
+    if high - low > 8 * len(values) + (1 << 20):
         return False
     return bool(np.bincount(values - low).max() <= 1)
 

@@ -36,7 +36,6 @@ CONTINUOUS: dict[str, str] = {
 """Derived frame name -> the contract table it is built from."""
 
 
-
 def frame_base_table(name: str) -> str:
     return CONTINUOUS.get(name, name)
 
@@ -68,9 +67,7 @@ class Prepared:
         extract: see ``kept.made_once``)."""
         if name not in self._frames:
             if name in CONTINUOUS:
-                self._frames[name] = made_once(
-                    self.extract, name, lambda: derived_frame(self.extract, name,
-                                                              self.child_rank))
+                self._frames[name] = continuous_frame(self.extract, name)
             else:
                 self._frames[name] = derived_frame(self.extract, name, self.child_rank)
         return self._frames[name]
@@ -118,9 +115,7 @@ class Prepared:
         """Each child code's place among the ids in text order (pyarrow's, as the frames
         sort), with one more slot, for code -1 (a blank id), placed last."""
         if "child_rank" not in self.cache:
-            self.cache["child_rank"] = made_once(
-                self.extract, CHILD_RANK, lambda: pd.DataFrame(
-                    {CHILD_RANK: child_rank_of(self.extract)}))[CHILD_RANK].to_numpy()
+            self.cache["child_rank"] = ranks_frame(self.extract)[CHILD_RANK].to_numpy()
         out: np.ndarray = self.cache["child_rank"]
         return out
 
@@ -165,6 +160,19 @@ def derived_frame(extract: Extract, name: str, child_rank: Callable[[], np.ndarr
     if name == "placements_merged":
         return merge_placements(table)
     return table
+
+
+def continuous_frame(extract: Extract, name: str) -> pd.DataFrame:
+    """The continuous-record frame ``name`` (a key of ``CONTINUOUS``), made once per extract
+    by whichever thread asks first (``kept.made_once``)."""
+    return made_once(extract, name, lambda: derived_frame(
+        extract, name, lambda: ranks_frame(extract)[CHILD_RANK].to_numpy()))
+
+
+def ranks_frame(extract: Extract) -> pd.DataFrame:
+    """``child_rank_of`` as a one-column frame (``CHILD_RANK``), made once per extract."""
+    return made_once(extract, CHILD_RANK,
+                     lambda: pd.DataFrame({CHILD_RANK: child_rank_of(extract)}))
 
 
 def child_rank_of(extract: Extract) -> np.ndarray:

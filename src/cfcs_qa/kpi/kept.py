@@ -13,7 +13,6 @@ import hashlib
 import threading
 import weakref
 from collections.abc import Callable
-from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -68,16 +67,12 @@ def _version() -> str:
 
 
 def _make(extract: Extract) -> dict[str, pd.DataFrame]:
-    from .frames import CONTINUOUS, child_rank_of, derived_frame
+    from .frames import CONTINUOUS, continuous_frame, ranks_frame
 
     if extract.child_ids is None:
         return {}
-    ranks = made_once(extract, CHILD_RANK,
-                      lambda: pd.DataFrame({CHILD_RANK: child_rank_of(extract)}))
-    rank = ranks[CHILD_RANK].to_numpy()
-    out = {CHILD_RANK: ranks}
+    out = {CHILD_RANK: ranks_frame(extract)}
     for name, base in CONTINUOUS.items():
         if extract.has(base):
-            out[name] = made_once(extract, name, partial(derived_frame, extract, name,
-                                                         lambda: rank))
+            out[name] = continuous_frame(extract, name)
     return out
