@@ -46,3 +46,36 @@ def test_set_before_pyarrow_loads_in_a_command() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "-1"
+
+
+ARENAS_PROBE = """
+import ctypes, os, sys, threading
+for name in {settings!r}:
+    os.environ.pop(name, None)
+if {keep!r}:
+    from cfcs_qa.cli.freed_memory import keep_freed_memory
+    keep_freed_memory()
+libc = ctypes.CDLL("libc.so.6")
+libc.malloc.restype = ctypes.c_void_p
+libc.malloc.argtypes = [ctypes.c_size_t]
+def allocate():
+    libc.malloc(1 << 20)  # a block no thread cache holds: it comes from an arena
+threads = [threading.Thread(target=allocate) for _ in range(4)]
+for t in threads: t.start()
+for t in threads: t.join()
+libc.malloc_stats()  # one "Arena N:" section per arena, on stderr
+"""
+
+
+def _arenas(keep: bool) -> int:
+    code = ARENAS_PROBE.format(settings=freed_memory.USER_SETTINGS, keep=keep)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    return sum(1 for line in out.stderr.splitlines() if line.startswith("Arena "))
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's arenas")
+def test_threads_share_one_arena() -> None:
+    """Memory a loader thread frees is there for the engine's thread to reuse."""
+    assert _arenas(keep=False) > 1  # the probe can tell: threads get arenas of their own
+    assert _arenas(keep=True) == 1
