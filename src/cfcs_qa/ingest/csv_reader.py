@@ -200,7 +200,11 @@ class CsvFile:
             rows = lines[keep]
         else:
             rows = lines
-        columns = {p: _one_array(table.column(names[p])) for p in positions}
+        # each column joined into one array while the table's other chunks wait, then its
+        # chunks let go: at most one column is held twice (pyarrow gives a chunk per block)
+        chunked = {p: table.column(names[p]) for p in positions}
+        del table
+        columns = {p: _one_array(chunked.pop(p)) for p in positions}
         malformed = [(int(lines[n - 1]), actual) for n, actual in invalid]
         return RawTable(columns=columns, rows=rows, expected_fields=width, malformed=malformed)
 
