@@ -51,3 +51,14 @@ def test_repeats_found_whatever_the_keys(keys: list[str]) -> None:
             seen[k] = i
     assert sorted(zip(later.tolist(), first.tolist(), strict=True)) == list(
         zip(expected_later, expected_first, strict=True))
+
+
+def test_ascending_keys_are_distinct_and_a_repeat_among_them_is_found() -> None:
+    from cfcs_qa.ingest.uniques import repeats
+
+    ascending = [str(21784047 + i) for i in range(1000)]
+    later, first = repeats(pa.array(ascending, type=pa.string()))
+    assert later.tolist() == first.tolist() == []
+    with_repeat = [*ascending[:500], ascending[499], *ascending[500:]]
+    later, first = repeats(pa.array(with_repeat, type=pa.string()))
+    assert (later.tolist(), first.tolist()) == ([500], [499])

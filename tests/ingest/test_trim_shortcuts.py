@@ -35,3 +35,15 @@ def test_plain_values_are_returned_as_they_are() -> None:
     arr = pa.array(["A1", "B2", None], type=pa.string())
     assert trimmed(arr).to_pylist() == ["A1", "B2", None]
     assert key_text(pa.array(["12", "123.0"])).to_pylist() == ["12", "123"]
+
+
+def test_edges_are_judged_plain_without_looking_at_each_value() -> None:
+    """Ids and codes (no space or control character anywhere) are plain at once; text with
+    spaces inside only is plain by its values' edges; a space or tab at an edge is not."""
+    from cfcs_qa.ingest.uniques import _edges_plain
+
+    assert _edges_plain(pa.array(["100303", "21784047", None, ""]))
+    assert _edges_plain(pa.array(["Assessment Team", "MASH"]))
+    assert _edges_plain(pa.array(["x", " Assessment Team", "MASH"]).slice(2))
+    assert not _edges_plain(pa.array(["MASH", "Assessment Team "]))
+    assert not _edges_plain(pa.array(["\tMASH"]))
