@@ -162,3 +162,10 @@ def test_a_large_file_codes_only_its_repetitive_columns(
     monkeypatch.setattr(CsvFile, "_repetitive", lambda self, coded, width: set())
     _same(_loaded(folder), coded)
     assert any(f.code == "invalid-date" for f in coded[0])  # type: ignore[attr-defined]
+
+
+def test_written_plainly_ids_of_one_width() -> None:
+    """Every text of one length (the usual ids): the same answers without a lookup per value
+    ("100303", "010303" and "-10303" are all six characters)."""
+    numbers = np.array([100303, 10303, -10303, 999999], dtype=np.int64)
+    assert written_plainly(numbers, np.full(4, 6)).tolist() == [True, False, False, True]

@@ -219,6 +219,11 @@ def written_plainly(values: np.ndarray, length: np.ndarray) -> np.ndarray:
     characters as it has digits (no sign, no leading zero; ``0`` itself is plain)."""
     plain = np.empty(len(values), dtype=bool)
     longest = len(_PLAIN_LOW) - 1
+    if len(length) and int(length.min()) == int(length.max()):  # ids of one width: no lookup
+        at = min(int(length[0]), longest)
+        np.greater_equal(values, _PLAIN_LOW[at], out=plain)
+        plain &= values <= _PLAIN_HIGH[at]
+        return plain
     for i in range(0, len(values), _SLICE):
         part = values[i:i + _SLICE]
         at = np.minimum(length[i:i + _SLICE], longest)
@@ -235,5 +240,7 @@ def plain_numbers(arr: pa.Array) -> tuple[np.ndarray, np.ndarray] | None:
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
     numbers = np.asarray(ints.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
-    length = np.asarray(pc.binary_length(arr).fill_null(0).to_numpy(zero_copy_only=False))
+    layout = string_layout(arr)  # a blank's length does not matter: -1 is never plain
+    length = layout[2] if layout is not None else np.asarray(
+        pc.binary_length(arr).fill_null(0).to_numpy(zero_copy_only=False))
     return numbers, written_plainly(numbers, length)
