@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pyarrow as pa
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -62,3 +63,20 @@ def test_ascending_keys_are_distinct_and_a_repeat_among_them_is_found() -> None:
     with_repeat = [*ascending[:500], ascending[499], *ascending[500:]]
     later, first = repeats(pa.array(with_repeat, type=pa.string()))
     assert (later.tolist(), first.tolist()) == ([500], [499])
+
+
+@pytest.mark.parametrize("known", [["10", "11", "12"], ["10", "P1", "11", "12"]])
+def test_orphan_references_are_text_that_matches_no_id(known: list[str]) -> None:
+    """A reference is an orphan when its text equals no id of the table it names: "010" is
+    not "10", a blank is no reference at all; numbers or not, the answer is the same."""
+    import pandas as pd
+
+    from cfcs_qa.ingest.crosscheck import reference_checks
+
+    frame = pd.DataFrame({
+        "plan_id": pd.array(["10", "010", None, "11", "x", "12"], dtype="str"),
+        "child_id": pd.array(["1", "1", "2", "2", "3", "3"], dtype="str"),
+        "_row": [2, 3, 4, 5, 6, 7],
+    })
+    found = reference_checks("cin_reviews", frame, pa.array(known, type=pa.string()))
+    assert [(f.row, f.value, child) for f, child in found] == [(3, "010", "1"), (6, "x", "3")]

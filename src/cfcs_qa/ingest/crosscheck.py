@@ -17,6 +17,7 @@ import pyarrow.compute as pc
 from ..contract import CHILD_CODE, ROW, TABLES
 from ..findings import Finding, Level, clip_value
 from .child_codes import ChildIds
+from .id_lookup import IdLookup
 from .parallel import each
 from .sink import quoted
 
@@ -162,8 +163,9 @@ def _orphans(
     table: str, frame: pd.DataFrame, column: str, known: pa.Array, code: str, target: str
 ) -> list[Found]:
     values = pa.array(frame[column], type=pa.string())
-    missing = pc.and_(pc.is_valid(values), pc.invert(pc.is_in(values, value_set=known)))
-    mask = np.asarray(missing.to_numpy(zero_copy_only=False), dtype=bool)
+    # IdLookup: plain-number ids are matched as numbers, without hashing every string
+    valid = np.asarray(pc.is_valid(values).to_numpy(zero_copy_only=False), dtype=bool)
+    mask = valid & (IdLookup(known).positions(values) < 0)
     return _emit(code, "warning", table, frame, mask, column, frame[column],
                  lambda v, _p: f"{column} {quoted(v)} is not in {target}")
 
