@@ -44,6 +44,12 @@ class IdLookup:
     def __len__(self) -> int:
         return len(self.known)
 
+    @property
+    def numbered(self) -> bool:
+        """Whether every known id is a plain whole number (probes are then matched as
+        numbers, with no hashing)."""
+        return self._sorted is not None
+
     def positions(self, values: Any) -> np.ndarray:
         """Index in ``known`` of each value (-1: blank or not known), as int64."""
         arr = values if isinstance(values, pa.Array | pa.ChunkedArray) else pa.array(
