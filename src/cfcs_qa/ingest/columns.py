@@ -102,7 +102,7 @@ def _type_one(column: Column, arr: pa.Array, typed: Typed, sink: Sink, reject: n
         )
         _report(sink, reject, "unknown-code", name, enc, reasons, arr,
                 lambda v, r: f"{quoted(v)} is {r}")
-        typed.strings[name] = enc.spread_text(values)
+        typed.strings[name] = enc.spread_coded(values)
     elif column.type == "bool":
         enc, values, reasons = parse_column(arr, parsers.parse_bool)
         _report(sink, reject, "invalid-boolean", name, enc, reasons, arr,

@@ -151,6 +151,12 @@ class Encoded:
         table = pa.array([*per_unique, None], type=pa.string())
         return table.take(pa.array(self.index))
 
+    def spread_coded(self, per_unique: list[str | None]) -> pa.DictionaryArray:
+        """``spread_text`` left dictionary-encoded: the strings are made once, where they are
+        needed (``frames.one_piece_text`` decodes them straight into pandas' large strings)."""
+        table = pa.array([*per_unique, None], type=pa.string())
+        return pa.DictionaryArray.from_arrays(pa.array(self.index), table)
+
 
 def map_text(arr: pa.Array, fn: Callable[[str], str | None]) -> pa.Array:
     """``fn`` applied to each distinct non-null value (null stays null)."""
