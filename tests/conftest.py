@@ -12,6 +12,7 @@ Audit-store fixtures used by several test folders:
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 import uuid
 from collections.abc import Callable, Iterator
@@ -86,5 +87,17 @@ def run_cli(capsys: pytest.CaptureFixture[str],
             code = int(exc.code or 0)
         out, err = capsys.readouterr()
         return code, out, err
+
+    return _run
+
+
+@pytest.fixture
+def run_python() -> Callable[[str], subprocess.CompletedProcess[str]]:
+    """run_python(code): ``python -c code`` in a fresh interpreter (what a command does at
+    start-up, untouched by what the test session has imported); fails the test if it fails."""
+
+    def _run(code: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              check=True)
 
     return _run

@@ -5,10 +5,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 
 import pytest
 
 from cfcs_qa.cli import freed_memory
+
+RunPython = Callable[[str], subprocess.CompletedProcess[str]]
 
 
 def test_glibc_takes_the_settings_and_mimalloc_gets_its_default(
@@ -34,7 +37,7 @@ def test_the_users_mimalloc_setting_is_kept(monkeypatch: pytest.MonkeyPatch) -> 
     assert os.environ["MIMALLOC_PURGE_DELAY"] == "10"
 
 
-def test_set_before_pyarrow_loads_in_a_command() -> None:
+def test_set_before_pyarrow_loads_in_a_command(run_python: RunPython) -> None:
     """The command line makes the setting before anything imports pyarrow (mimalloc reads it
     when the library loads)."""
     code = (
@@ -43,9 +46,7 @@ def test_set_before_pyarrow_loads_in_a_command() -> None:
         "assert 'pyarrow' not in sys.modules, 'pyarrow imported too early'; "
         "print(os.environ['MIMALLOC_PURGE_DELAY'])"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True)
-    assert out.stdout.strip() == "-1"
+    assert run_python(code).stdout.strip() == "-1"
 
 
 ARENAS_PROBE = """
@@ -67,15 +68,14 @@ libc.malloc_stats()  # one "Arena N:" section per arena, on stderr
 """
 
 
-def _arenas(keep: bool) -> int:
+def _arenas(run_python: RunPython, keep: bool) -> int:
     code = ARENAS_PROBE.format(settings=freed_memory.USER_SETTINGS, keep=keep)
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True)
+    out = run_python(code)
     return sum(1 for line in out.stderr.splitlines() if line.startswith("Arena "))
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's arenas")
-def test_threads_share_one_arena() -> None:
+def test_threads_share_one_arena(run_python: RunPython) -> None:
     """Memory a loader thread frees is there for the engine's thread to reuse."""
-    assert _arenas(keep=False) > 1  # the probe can tell: threads get arenas of their own
-    assert _arenas(keep=True) == 1
+    assert _arenas(run_python, keep=False) > 1  # the probe can tell: threads get their own
+    assert _arenas(run_python, keep=True) == 1

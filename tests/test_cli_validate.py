@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
@@ -180,7 +181,8 @@ def test_cache_by_default_and_no_cache(cli, tmp_path: Path) -> None:  # type: ig
     assert len(list(Path(".cfcs-qa-cache").iterdir())) == 1
 
 
-def test_help_imports_nothing_heavy() -> None:
+def test_help_imports_nothing_heavy(
+        run_python: Callable[[str], subprocess.CompletedProcess[str]]) -> None:
     probe = (
         "import sys\n"
         "from cfcs_qa.cli.main import run\n"
@@ -191,7 +193,6 @@ def test_help_imports_nothing_heavy() -> None:
         " if m in sys.modules]\n"
         "sys.stderr.write(repr(heavy))\n"
     )
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                          check=True)
+    done = run_python(probe)
     assert "validate" in done.stdout
     assert done.stderr.strip() == "[]"

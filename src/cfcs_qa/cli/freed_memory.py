@@ -15,8 +15,9 @@ each thread's cache, so the threads seldom wait for one another. With one arena,
 ``kpis`` on the benchmark extract faulted in about 0.45 GB less and peaked about 0.25 GiB lower
 (1.2 GiB). The process gives everything back when it exits.
 
-Settings the user made are kept: ``MIMALLOC_PURGE_DELAY``, and glibc's ``MALLOC_*``
-variables or ``GLIBC_TUNABLES``. Elsewhere than Linux with glibc, nothing is changed.
+Settings the user made are kept: ``MIMALLOC_PURGE_DELAY``, and for glibc any of
+``USER_SETTINGS`` (one of them set leaves glibc wholly to the user). Elsewhere than Linux with
+glibc, nothing is changed.
 """
 
 from __future__ import annotations

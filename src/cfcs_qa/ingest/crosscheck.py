@@ -163,13 +163,8 @@ def _orphans(
     table: str, frame: pd.DataFrame, column: str, known: pa.Array, code: str, target: str
 ) -> list[Found]:
     values = pa.array(frame[column], type=pa.string())
-    lookup = IdLookup(known)
-    if lookup.numbered:  # plain-number ids matched as numbers, without hashing every string
-        valid = np.asarray(pc.is_valid(values).to_numpy(zero_copy_only=False), dtype=bool)
-        mask = valid & (lookup.positions(values) < 0)
-    else:
-        missing = pc.and_(pc.is_valid(values), pc.invert(pc.is_in(values, value_set=known)))
-        mask = np.asarray(missing.to_numpy(zero_copy_only=False), dtype=bool)
+    valid = np.asarray(pc.is_valid(values).to_numpy(zero_copy_only=False), dtype=bool)
+    mask = valid & ~IdLookup(known).found(values)
     return _emit(code, "warning", table, frame, mask, column, frame[column],
                  lambda v, _p: f"{column} {quoted(v)} is not in {target}")
 

@@ -17,7 +17,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .uniques import plain_numbers
+from .uniques import dense, plain_numbers, table_codes
 
 _PLAIN_NUMBER = r"^(0|[1-9][0-9]{0,17})$"
 
@@ -37,18 +37,22 @@ class IdLookup:
             self._sorted = ints[self._order]
             self._low = int(self._sorted[0])
             span = int(self._sorted[-1]) - self._low + 1
-            if span <= max(8 * len(ints), 1 << 20):  # ids close together: a direct table
+            if dense(span, len(ints)):  # ids close together: a direct table
                 self._table = np.full(span, -1, dtype=np.int64)
                 self._table[ints - self._low] = np.arange(len(ints))
 
     def __len__(self) -> int:
         return len(self.known)
 
-    @property
-    def numbered(self) -> bool:
-        """Whether every known id is a plain whole number (probes are then matched as
-        numbers, with no hashing)."""
-        return self._sorted is not None
+    def found(self, values: pa.Array) -> np.ndarray:
+        """Whether each value is a known id (a blank is not), for values looked up once:
+        plain-number ids are matched as numbers, others by pyarrow's ``is_in`` (one hash
+        table for this call, quicker than the index ``positions`` keeps for many calls)."""
+        if self._sorted is not None:
+            out: np.ndarray = self.positions(values) >= 0
+            return out
+        return np.asarray(pc.is_in(values, value_set=self.known).fill_null(False)
+                          .to_numpy(zero_copy_only=False), dtype=bool)
 
     def positions(self, values: Any) -> np.ndarray:
         """Index in ``known`` of each value (-1: blank or not known), as int64."""
@@ -74,9 +78,7 @@ class IdLookup:
         # written the usual way ("05", "+5" and blanks are not)
         wanted, plain_np = found
         if self._table is not None:
-            offset = wanted - self._low
-            inside = plain_np & (offset >= 0) & (offset < len(self._table))
-            return np.where(inside, self._table[np.where(inside, offset, 0)], -1)
+            return table_codes(self._table, self._low, wanted, plain_np)
         at = np.minimum(np.searchsorted(self._sorted, wanted), len(self._sorted) - 1)
         hit = plain_np & (self._sorted[at] == wanted)
         return np.where(hit, self._order[at], -1).astype(np.int64)

@@ -20,6 +20,9 @@ _PLAIN_HIGH = np.array([0, *(10**n - 1 for n in range(1, 19)), np.iinfo(np.int64
 whole number written plainly with that many digits (none for 0 and 20: low > high)."""
 _SLICE = 1 << 16
 """Values compared at a time: the comparisons' arrays stay in the CPU's cache."""
+DENSE = 8
+"""Numbers are indexed through a table when their span is at most this many times their
+count (plus a million): a few bytes per number at most."""
 ASCII_SPACE = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
 """The ASCII characters Python's ``str.strip()`` removes."""
 
@@ -215,9 +218,24 @@ def _surely_distinct(keys: pa.Array) -> bool:
     if bool((values[1:] > values[:-1]).all()):
         return True  # ascending, as a system numbers its records: no need to count
     low, high = int(values.min()), int(values.max())
-    if high - low > 8 * len(values) + (1 << 20):
+    if not dense(high - low + 1, len(values)):
         return False
     return bool(np.bincount(values - low).max() <= 1)
+
+
+def dense(span: int, count: int) -> bool:
+    """Whether ``count`` numbers spread over ``span`` are worth a table indexed by number."""
+    return span <= DENSE * count + (1 << 20)
+
+
+def table_codes(table: np.ndarray, low: int, numbers: np.ndarray,
+                plain: np.ndarray) -> np.ndarray:
+    """``table[n - low]`` for each number ``n`` written plainly and inside the table; -1 for
+    the rest (a blank, a number the table does not reach, text not written plainly)."""
+    offset = numbers - low
+    inside = plain & (offset >= 0) & (offset < len(table))
+    out: np.ndarray = np.where(inside, table[np.where(inside, offset, 0)], -1)
+    return out
 
 
 def written_plainly(values: np.ndarray, length: np.ndarray) -> np.ndarray:

@@ -20,11 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pandas.arrays import ArrowStringArray
 
-from ..ingest.uniques import plain_numbers
-
-DENSE = 8
-"""Numbered ids are coded through a table when the span of the numbers is at most this many
-times the number of values (plus a million): a few bytes per id at most."""
+from ..ingest.uniques import dense, plain_numbers, table_codes
 
 
 @dataclass(frozen=True, eq=False)
@@ -40,10 +36,7 @@ class NumberedIds:
         return self.size
 
     def codes(self, numbers: np.ndarray, plain: np.ndarray) -> np.ndarray:
-        offset = numbers - self.low
-        inside = plain & (offset >= 0) & (offset < len(self.code_of))
-        out: np.ndarray = np.where(inside, self.code_of[np.where(inside, offset, 0)], -1)
-        return out
+        return table_codes(self.code_of, self.low, numbers, plain)
 
     def as_text(self) -> pa.Array:
         """The ids as text, in code order (each written plainly, so exactly as they were)."""
@@ -73,7 +66,7 @@ def _encode_numbered(arr: pa.Array) -> tuple[NumberedIds, np.ndarray] | None:
     if not np.array_equal(plain, present) or not present.any():
         return None  # "007" and "7" are different ids: text it is
     low, high = int(numbers[present].min()), int(numbers[present].max())
-    if high - low + 1 > DENSE * len(numbers) + (1 << 20):
+    if not dense(high - low + 1, len(numbers)):
         return None
     seen = np.zeros(high - low + 1, dtype=bool)
     seen[numbers[present] - low] = True
