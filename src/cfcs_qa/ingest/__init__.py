@@ -48,9 +48,28 @@ def load(
 
 def prefetch(path: Path, settings: Settings, as_of: date, *, synthetic: bool = False,
              cache_dir: Path | None = None) -> None:
-    """Begin, in the background, the hashing a cached ``load`` of ``path`` will need. Call it
-    before importing pandas: the hashing then runs beside the imports. Never raises."""
+    """Begin, in the background, the hashing a cached ``load`` of ``path`` will need, and the
+    reading of its largest CSV file unless the cache will answer (``early_read``). Call it
+    before importing pandas: both then run beside the imports. Never raises."""
+    import contextlib
+
+    from .sources import locate
+
+    path = Path(path)
     if cache_dir is not None:
         from .cache import prefetch as _prefetch
 
-        _prefetch(Path(path), settings, as_of, synthetic, Path(cache_dir))
+        _prefetch(path, settings, as_of, synthetic, Path(cache_dir))
+    if not path.is_dir():
+        return
+    with contextlib.suppress(Exception):
+        layout = locate(path, settings)
+        from . import early_read  # imports numpy and pyarrow here, not in its thread
+        from .cache import answers
+
+        if cache_dir is None:
+            early_read.start(layout, settings)
+        else:
+            root = Path(cache_dir)
+            early_read.start(layout, settings,
+                             lambda: not answers(root, layout, settings, as_of, synthetic))

@@ -163,6 +163,12 @@ def prefetch(path: Path, settings: Settings, as_of: dt.date, synthetic: bool,
     threading.Thread(target=work, name="cfcs-qa-prefetch", daemon=True).start()
 
 
+def answers(root: Path, layout: Layout, settings: Settings, as_of: dt.date,
+            synthetic: bool) -> bool:
+    """Whether the cache holds an entry for this extract (not yet checked: ``fetch`` does)."""
+    return (root / key_for(layout, settings, as_of, synthetic)).is_dir()
+
+
 def _usable(root: Path) -> bool:
     """The cache folder exists (or was just made) owner-only and owned by us."""
     try:

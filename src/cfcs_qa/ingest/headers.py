@@ -15,6 +15,8 @@ from ..contract import TABLES, Table, is_name_column
 from ..errors import ConfigError
 
 _SEPARATORS = re.compile(r"[\s\-]+")
+FREE = ("key", "text")
+"""Column types with many distinct values; the others are worked on per distinct value."""
 
 
 def normalise(header: str) -> str:
@@ -63,6 +65,16 @@ def plan_columns(table: Table, headers: list[str], settings: Settings) -> Column
             continue
         plan.keep[pos] = canonical
     return plan
+
+
+def positions_to_read(plan: ColumnPlan) -> list[int]:
+    """The raw positions a reader reads: kept columns, and blank-headed ones (checked empty)."""
+    return sorted([*plan.keep, *plan.blank])
+
+
+def coded_positions(table: Table, plan: ColumnPlan) -> set[int]:
+    """Positions of columns worked on per distinct value (not keys or free text)."""
+    return {pos for pos, name in plan.keep.items() if table.column(name).type not in FREE}
 
 
 def match_name(candidates: list[str], table: str, settings: Settings, *, suffix: str) -> list[str]:

@@ -19,10 +19,11 @@ from .child_codes import assign_child_codes, children_ids
 from .child_work import ChildWork
 from .crosscheck import cross_checks
 from .csv_reader import CsvFile
-from .headers import check_site_maps, plan_columns
+from .early_read import EarlyRead, discard, take
+from .headers import check_site_maps, coded_positions, plan_columns, positions_to_read
 from .model import Extract, KeptFrames, TableReport
 from .sources import Layout, Located, locate
-from .table import TableOutcome, check_table, coded_positions, positions_to_read
+from .table import TableOutcome, check_table
 from .teams import canonical_teams
 from .xlsx_reader import Sheet, open_workbook
 
@@ -55,6 +56,16 @@ def load(
     those (``None``: every date column) and the entry keeps their orders. ``keep``: frames
     a later stage makes from the extract, kept in the entry beside it (``KeptFrames``).
     """
+    try:
+        return _cached_or_read(path, settings, as_of, synthetic, cache_dir, order_columns, keep)
+    finally:
+        discard()  # a file read ahead and not taken (the cache answered, or an error)
+
+
+def _cached_or_read(
+    path: Path, settings: Settings, as_of: dt.date, synthetic: bool, cache_dir: Path | None,
+    order_columns: Mapping[str, Collection[str]] | None, keep: KeptFrames | None,
+) -> Extract:
     check_site_maps(settings)
     path = Path(path)
     workbook = None
@@ -185,7 +196,10 @@ def _load_table(
     located = layout.tables.get(name)
     if located is None:
         return TableReport(table=name, source=None, present=False), [], None
-    reader = _open(located, layout, workbook, settings.header_rows.get(name, 0))
+    header_rows = settings.header_rows.get(name, 0)
+    early = take(located.path, header_rows) if layout.kind == "folder" else None
+    reader: EarlyRead | CsvFile | Sheet = (
+        early if early is not None else _open(located, layout, workbook, header_rows))
     if reader.empty or reader.header is None:
         if name in REQUIRED_TABLES:
             raise DataError(

@@ -16,15 +16,13 @@ from ..findings import Finding
 from ..ingest.model import TableReport
 from .columns import type_columns
 from .frames import accepted_frame
-from .headers import ColumnPlan
+from .headers import FREE, ColumnPlan
 from .parallel import each
 from .raw import Header, RawTable
 from .rules import date_pairs, duplicate_keys, future_dates
 from .sink import Sink, quoted
 from .uniques import stripped, trimmed, trimmed_coded
 
-FREE = ("key", "text")
-"""Column types with many distinct values; the others are worked on per distinct value."""
 REFERENCED = frozenset({"children", "cin_plans", "s47_enquiries", "staff"})
 """Tables other tables refer to by their key (orphan checks)."""
 
@@ -38,15 +36,6 @@ class TableOutcome:
     """Distinct valid values of the table's single key over every row read (orphan checks)."""
     finding_children: dict[int, str] = field(default_factory=dict)
     """Row -> child_id of rows with findings (to place findings with a team)."""
-
-
-def positions_to_read(plan: ColumnPlan) -> list[int]:
-    return sorted([*plan.keep, *plan.blank])
-
-
-def coded_positions(table: Table, plan: ColumnPlan) -> set[int]:
-    """Positions of columns worked on per distinct value (not keys or free text)."""
-    return {pos for pos, name in plan.keep.items() if table.column(name).type not in FREE}
 
 
 def check_table(
