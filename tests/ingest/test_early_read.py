@@ -142,3 +142,27 @@ def test_the_reading_thread_imports_nothing(tmp_path: Path, run_python) -> None:
         print(imported)
     """)
     assert run_python(code).stdout.strip() == "[]"
+
+
+def test_a_command_that_stops_before_taking_the_read_ends_cleanly(tmp_path: Path) -> None:
+    """No children file: the command stops with its message while the visits file may still
+    be being read ahead; the process waits for that read and exits with the error's code."""
+    import os
+    import subprocess
+    import sys
+
+    data = write(tmp_path / "x", {"visits.csv": VISITS * 50})
+    code = textwrap.dedent(f"""
+        import sys
+        from cfcs_qa.ingest import early_read
+        early_read.EARLY_BYTES = 0
+        from cfcs_qa.cli.main import run
+        sys.argv = ["cfcs-qa", "kpis", "--data", {str(data)!r}, "--month", "2026-10",
+                    "--as-of", "2026-11-20"]
+        run()
+    """)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env={**os.environ, "CFCS_QA_CACHE": str(tmp_path / "c")})
+    assert done.returncode == 2, done.stderr
+    assert "has no children table" in done.stderr
+    assert "Traceback" not in done.stderr and "Fatal" not in done.stderr

@@ -91,7 +91,9 @@ def start(layout: Layout, settings: Settings,
             result = None
         future.set_result(result)
 
-    threading.Thread(target=work, name="cfcs-qa-early-read", daemon=True).start()
+    # not a daemon: a command that stops early (a missing table) waits for the read to end
+    # rather than leave pyarrow parsing while the interpreter shuts down
+    threading.Thread(target=work, name="cfcs-qa-early-read", daemon=False).start()
 
 
 def _read(name: str, path: Path, header_rows: int, settings: Settings) -> EarlyRead | None:
