@@ -163,7 +163,7 @@ def test_an_entry_is_judged_by_identity_not_hashed(tmp_path: Path, monkeypatch) 
     seen = _hashed_entry_files(monkeypatch, cache)
     first = load(data, Settings(), AS_OF, cache_dir=cache)
     again = load(data, Settings(), AS_OF, cache_dir=cache)
-    assert seen == []  # neither written nor read back through SHA-256: the extract's files are
+    assert seen == []  # the entry's files are never hashed (only the extract's files are)
     pd.testing.assert_frame_equal(again.get("contacts"), first.get("contacts"))
 
 
@@ -258,3 +258,14 @@ def test_the_store_thread_runs_in_the_background(tmp_path: Path, monkeypatch) ->
     load(data, Settings(), AS_OF, cache_dir=cache)
     cache_module.wait_for_stores()
     assert calls == ["lowered"] and len(entries(cache)) == 1
+
+
+def test_an_extract_file_is_known_by_the_blake3_hash_of_its_bytes(tmp_path: Path) -> None:
+    from cfcs_qa.ingest import cache as cache_module
+
+    (tmp_path / "abc.csv").write_bytes(b"abc")
+    (tmp_path / "empty.csv").write_bytes(b"")
+    assert cache_module._file_hash(tmp_path / "abc.csv") == (  # the BLAKE3 test vector
+        "6437b3ac38465133ffb63b75273a8db548c558465d79db03fd359c6cd5bd9d85")
+    assert cache_module._file_hash(tmp_path / "empty.csv") == (
+        "af1349b9f5f9a1a6a0404dea36dcc9499bcb25c9adc112b7cc9a93cae41f3262")
