@@ -269,3 +269,29 @@ def test_an_extract_file_is_known_by_the_blake3_hash_of_its_bytes(tmp_path: Path
         "6437b3ac38465133ffb63b75273a8db548c558465d79db03fd359c6cd5bd9d85")
     assert cache_module._file_hash(tmp_path / "empty.csv") == (
         "af1349b9f5f9a1a6a0404dea36dcc9499bcb25c9adc112b7cc9a93cae41f3262")
+
+
+def test_a_file_written_to_while_it_is_loaded_leaves_no_entry(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The key is made from the files' hashes before they are read: a file changed in between
+    (an export overwriting it) would leave an entry holding other bytes than its key names."""
+    from cfcs_qa.ingest import cache as cache_module
+    from cfcs_qa.ingest import loader
+
+    data, cache = write(tmp_path / "x", FILES), tmp_path / "cache"
+    real = loader._load
+
+    def overwritten_meanwhile(*args, **kwargs):  # type: ignore[no-untyped-def]
+        extract = real(*args, **kwargs)
+        (data / "contacts.csv").write_text(FILES["contacts.csv"] + "K3,C2,03/01/2026,nfa\n")
+        return extract
+
+    monkeypatch.setattr(loader, "_load", overwritten_meanwhile)
+    first = load(data, Settings(), AS_OF, cache_dir=cache)
+    cache_module.wait_for_stores()
+    assert not cache.exists() or entries(cache) == []
+    assert list(first.get("contacts")["contact_id"]) == ["K1", "K2"]
+    monkeypatch.setattr(loader, "_load", real)
+    again = load(data, Settings(), AS_OF, cache_dir=cache)  # the new bytes, and an entry
+    cache_module.wait_for_stores()
+    assert list(again.get("contacts")["contact_id"]) == ["K1", "K2", "K3"]
+    assert len(entries(cache)) == 1

@@ -20,6 +20,9 @@ else writes them between their writing and the recording of their identity; an e
 differs in any way is rebuilt (a copied cache folder is rebuilt once). ``prefetch`` starts
 the hashing of the extract's files in the background before the command imports pandas; the
 digests are kept per process, for a file whose size, times and inode have not changed since.
+The key is made before the files are read, so an entry is stored only if every file still has
+the identity it was hashed with once the load is done (``still_current``): a file written to
+in between (an export overwriting it) leaves no entry.
 """
 
 from __future__ import annotations
@@ -29,7 +32,6 @@ import datetime as dt
 import functools
 import hashlib
 import json
-import mmap
 import os
 import shutil
 import stat
@@ -82,15 +84,23 @@ def default_cache_dir() -> Path:
     return Path(env).expanduser() if env else Path.cwd() / DEFAULT_CACHE_DIR
 
 
+HASH_BLOCK = 1 << 20
+"""Bytes read into one reused buffer at a time when hashing a file."""
+
+
 def _file_hash(path: Path) -> str:
-    """BLAKE3 of the file's bytes through a memory map: one call that releases the GIL for
-    the whole file, so hashing runs beside the main thread's imports. (BLAKE3 is a
-    cryptographic hash like SHA-256, and three times as fast here: 3.9 GB/s against 1.2.)"""
-    with open(path, "rb") as fh:
-        if os.fstat(fh.fileno()).st_size == 0:
-            return blake3(b"").hexdigest()
-        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as view:
-            return blake3(view).hexdigest()
+    """BLAKE3 of the file's bytes, read a block at a time into one buffer (reading and hashing
+    both release the GIL, so hashing runs beside the main thread's imports). BLAKE3 is a
+    cryptographic hash like SHA-256, and three times as fast here (3.9 GB/s against 1.2).
+    Not through a memory map: a file cut short while mapped (an export overwriting it) would
+    kill the process with SIGBUS instead of giving a clear error."""
+    digest = blake3()
+    buffer = bytearray(HASH_BLOCK)
+    view = memoryview(buffer)
+    with open(path, "rb", buffering=0) as fh:
+        while count := fh.readinto(buffer):
+            digest.update(view[:count])
+    return digest.hexdigest()
 
 
 def _digest(path: Path) -> Future[str]:
@@ -164,6 +174,17 @@ def prefetch(path: Path, settings: Settings, as_of: dt.date, synthetic: bool,
             _hash_all(sorted({loc.path for loc in layout.tables.values()}))
 
     threading.Thread(target=work, name="cfcs-qa-prefetch", daemon=True).start()
+
+
+def still_current(key: str, layout: Layout, settings: Settings, as_of: dt.date,
+                  synthetic: bool) -> bool:
+    """Whether the extract's files are as they were when ``key`` was made from them (each
+    file's size, times and inode unchanged, so its digest is the one already computed). A file
+    written to while it was being loaded gives False: its entry is not stored."""
+    try:
+        return key_for(layout, settings, as_of, synthetic) == key
+    except OSError:
+        return False
 
 
 def answers(root: Path, layout: Layout, settings: Settings, as_of: dt.date,

@@ -101,7 +101,8 @@ def _cached_or_read(
     extract = _load(layout, workbook, settings, as_of, synthetic,
                     orders=(_ALL_DATES if order_columns is None else order_columns) if ordering
                     else None)
-    if cache_dir is not None and key is not None:
+    if cache_dir is not None and key is not None and cache.still_current(key, layout, settings,
+                                                                         as_of, synthetic):
         cache.store_soon(Path(cache_dir), key, extract, keep)
     return extract
 
