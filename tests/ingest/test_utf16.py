@@ -124,3 +124,22 @@ def test_ascii_utf16_without_bom_is_recognised(text: str) -> None:
     assert utf16_without_bom(text.encode("utf-16-le")) == "utf-16-le"
     assert utf16_without_bom(text.encode("utf-16-be")) == "utf-16-be"
     assert utf16_without_bom(text.encode("utf-8")) is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=64) | st.text(max_size=32).map(lambda t: t.encode("utf-8")))
+def test_nul_and_ascii_are_the_bytes_own_answers(data: bytes) -> None:
+    """The numpy scan that lets other threads run gives what ``in`` and ``isascii`` give."""
+    from cfcs_qa.ingest.file_bytes import nul_and_ascii
+
+    assert nul_and_ascii(data) == (b"\x00" in data, data.isascii())
+
+
+def test_a_file_of_ascii_and_one_of_utf8_and_one_of_cp1252_read_the_same(tmp_path: Path) -> None:
+    text = "child_id,team\nC1,Équipe\n"
+    for name, raw in {"a": text.encode("utf-8"), "b": text.encode("cp1252"),
+                      "c": b"\xef\xbb\xbf" + text.encode("utf-8")}.items():
+        (tmp_path / name).write_bytes(raw)
+        assert read_bytes(tmp_path / name) == text.encode("utf-8")
+    (tmp_path / "d").write_bytes(b"child_id\rC1\r")  # old Mac line endings, all ASCII
+    assert read_bytes(tmp_path / "d") == b"child_id\nC1\n"
