@@ -53,19 +53,19 @@ def prefetch(path: Path, settings: Settings, as_of: date, *, synthetic: bool = F
     before importing pandas: both then run beside the imports. Never raises."""
     import contextlib
 
+    from .cache import answers, hash_soon
     from .sources import locate
 
     path = Path(path)
-    if cache_dir is not None:
-        from .cache import prefetch as _prefetch
-
-        _prefetch(path, settings, as_of, synthetic, Path(cache_dir))
-    if not path.is_dir():
-        return
     with contextlib.suppress(Exception):
+        if not path.is_dir():  # a workbook: its key needs the sheet names, read with it
+            if cache_dir is not None:
+                hash_soon([path])
+            return
         layout = locate(path, settings)
+        if cache_dir is not None:
+            hash_soon(sorted({loc.path for loc in layout.tables.values()}))
         from . import early_read  # imports numpy and pyarrow here, not in its thread
-        from .cache import answers
 
         if cache_dir is None:
             early_read.start(layout, settings)

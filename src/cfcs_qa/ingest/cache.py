@@ -17,7 +17,7 @@ are judged by their identity, as git judges its index: any write to a file gives
 change time, which the kernel sets and no user can set back, and a copy is a new inode. The
 files are written into a private temporary folder and moved into place whole, so nothing
 else writes them between their writing and the recording of their identity; an entry that
-differs in any way is rebuilt (a copied cache folder is rebuilt once). ``prefetch`` starts
+differs in any way is rebuilt (a copied cache folder is rebuilt once). ``hash_soon`` starts
 the hashing of the extract's files in the background before the command imports pandas; the
 digests are kept per process, for a file whose size, times and inode have not changed since.
 The key is made before the files are read, so an entry is stored only if every file still has
@@ -62,7 +62,7 @@ from .cache_kept import KEPT_DIR, read_kept, write_kept
 from .model import Extract, KeptFrames, TableReport
 from .parallel import background_priority
 from .sealed import check, identity, seal
-from .sources import Layout, locate
+from .sources import Layout
 
 LOADER_VERSION = "4"
 CACHE_ENV = "CFCS_QA_CACHE"
@@ -161,22 +161,13 @@ def key_for(layout: Layout, settings: Settings, as_of: dt.date, synthetic: bool)
     return h.hexdigest()
 
 
-def prefetch(path: Path, settings: Settings, as_of: dt.date, synthetic: bool,
-             root: Path) -> None:
-    """Start hashing the extract's files in a background thread; ``key_for`` then finds the
-    digests ready. A warm-up only: any error here is met again, and reported, by the real
-    call. (A workbook's own digest is warmed; its key needs the sheet names, which are read
-    with the workbook.)"""
-
-    def work() -> None:
-        with contextlib.suppress(Exception):
-            if not path.is_dir():
-                _digest(path)
-                return
-            layout = locate(path, settings)
-            _hash_all(sorted({loc.path for loc in layout.tables.values()}))
-
-    threading.Thread(target=work, name="cfcs-qa-prefetch", daemon=True).start()
+def hash_soon(paths: list[Path]) -> None:
+    """Start hashing these files on the hashing threads; ``key_for`` then finds the digests
+    ready. A warm-up only: a file that cannot be read is met again, and reported, by the
+    load."""
+    for path in paths:
+        with contextlib.suppress(OSError):
+            _digest(path)
 
 
 def still_current(key: str, layout: Layout, settings: Settings, as_of: dt.date,

@@ -63,12 +63,7 @@ def start(layout: Layout, settings: Settings,
     file is not read."""
     if layout.kind != "folder":
         return
-    sizes = {}
-    for name, located in layout.tables.items():
-        try:
-            sizes[name] = located.path.stat().st_size
-        except OSError:
-            continue
+    sizes = layout.sizes()
     if not sizes:
         return
     name = max(sizes, key=lambda n: sizes[n])

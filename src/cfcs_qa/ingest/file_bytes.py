@@ -56,18 +56,16 @@ def read_bytes(path: Path) -> bytes:
         data = path.read_bytes()
     except OSError as exc:
         raise DataError(f"Could not read {path}: {exc.strerror or exc}.") from None
-    binary: bool | None = None  # whether the bytes hold a NUL (None: not looked yet)
-    ascii_only = False
+    marked = True  # a byte-order mark says what the text is
     if data.startswith(_BOM):
         data = data[3:]
     elif data[:2] in _UTF16_BOMS:
         data = _from_utf16(path, data[2:], _UTF16_BOMS[data[:2]])
     else:
-        binary, ascii_only = nul_and_ascii(data)
-        if binary and (order := utf16_without_bom(data)) is not None:
-            data = _from_utf16(path, data, order)
-            binary = None
-    if binary is None:
+        marked = False
+    binary, ascii_only = nul_and_ascii(data)
+    if binary and not marked and (order := utf16_without_bom(data)) is not None:
+        data = _from_utf16(path, data, order)
         binary, ascii_only = nul_and_ascii(data)
     if binary:
         hint = " It looks like an Excel workbook renamed .csv;" if data[:2] == b"PK" else ""

@@ -175,18 +175,11 @@ def _each_table(fn: Any, names: list[str], layout: Layout) -> Any:
     back in ``names`` order, and the first error in that order is the one raised."""
     if layout.kind != "folder" or TABLE_WORKERS < 2:
         return [fn(n) for n in names]
-    size = {n: _size(layout.tables[n].path) if n in layout.tables else 0 for n in names}
-    order = sorted(names, key=lambda n: (n != "children", -size[n]))
+    size = layout.sizes()
+    order = sorted(names, key=lambda n: (n != "children", -size.get(n, 0)))
     with ThreadPoolExecutor(max_workers=TABLE_WORKERS, thread_name_prefix="cfcs-qa-table") as pool:
         futures = {n: pool.submit(fn, n) for n in order}
         return [futures[n].result() for n in names]
-
-
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0
 
 
 def _load_table(

@@ -29,6 +29,16 @@ class Layout:
     path: Path
     tables: dict[str, Located]
 
+    def sizes(self) -> dict[str, int]:
+        """Bytes of each table's file (0 when it cannot be read: its reading says why)."""
+        out = {}
+        for name, located in self.tables.items():
+            try:
+                out[name] = located.path.stat().st_size
+            except OSError:
+                out[name] = 0
+        return out
+
 
 def locate(path: Path, settings: Settings, sheet_names: list[str] | None = None) -> Layout:
     """Which file or sheet holds each table (absent tables are left out)."""
