@@ -87,8 +87,8 @@ def duplicate_keys(table: Table, typed: Typed, sink: Sink, reject: np.ndarray) -
 
 def _repeats_generic(parts: list[str], typed: Typed) -> tuple[np.ndarray, np.ndarray]:
     """Rows whose key (every part given) repeats an earlier row's, and that earlier row: each
-    part coded as a dense integer, the parts combined, and equal keys grouped by hashing
-    integers (no pandas frame of strings)."""
+    part coded as a dense integer, the parts combined into one integer, and equal keys found
+    by hashing integers (no pandas frame of strings)."""
     valid = np.ones(typed.n, dtype=bool)
     coded: list[np.ndarray] = []
     for part in parts:
@@ -100,15 +100,21 @@ def _repeats_generic(parts: list[str], typed: Typed) -> tuple[np.ndarray, np.nda
     if len(positions) < 2:
         return none
     key = coded[0][positions]
-    for codes in coded[1:]:
+    for i, codes in enumerate(coded[1:], start=2):
         part_codes = codes[positions]
-        # both below 2**31: the product stays inside int64; factorize keeps it so
-        key, _ = pd.factorize(key * (int(part_codes.max()) + 1) + part_codes)
-    if len(coded) == 1:
-        key, _ = pd.factorize(key)
-    groups = np.asarray(key, dtype=np.int64)
-    if len(positions) == int(groups.max()) + 1:
-        return none  # every key different
+        # both below 2**31: the product stays inside int64; factorize brings it back below
+        # 2**31 before another part is combined
+        key = key * (int(part_codes.max()) + 1) + part_codes
+        if i < len(coded):
+            key = pd.factorize(key)[0]
+    # nearly always every key is different: pandas' duplicated answers that faster than
+    # numbering every key; only rows whose key occurs more than once are numbered
+    series = pd.Series(key, copy=False)
+    if not series.duplicated().any():
+        return none
+    involved = series.duplicated(keep=False).to_numpy()
+    positions = positions[involved]
+    groups = np.asarray(pd.factorize(key[involved])[0], dtype=np.int64)
     # groups are numbered in order of first appearance: a row opens a group where the
     # running highest number goes up, and the g-th such row is group g's first
     opened = np.diff(np.maximum.accumulate(groups), prepend=-1) > 0
