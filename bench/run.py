@@ -195,7 +195,9 @@ def main() -> None:
         "1-minute load average around the runs went up to "
         f"{max(float(r['load']) for rs in runs.values() for r in rs):.1f} "  # type: ignore[arg-type]
         f"on {os.cpu_count()} cores (other work on the machine slows every step, the floor "
-        "included).",
+        "included). Each cold run starts from a cache folder emptied of its entries; the "
+        "public-holiday table kept there stays, as it does for every run after an "
+        "installation's first.",
         "",
         "| step | seconds | × (a) | target | peak memory | runs (s) |",
         "|---|---:|---:|---:|---:|---|",
