@@ -72,7 +72,11 @@ BACKGROUND_ROWS = 1_000_000
 """Extracts with more rows than this are stored by a background thread while the KPIs are
 computed (the process waits for it before exiting); smaller ones are stored at once."""
 _pending: list[threading.Thread] = []
-HASH_WORKERS = 2
+HASH_WORKERS = 1
+"""Files are hashed one at a time, on one thread, while the main thread imports. A second
+hashing thread took time from the imports (three busy threads on two cores) and left a cached
+``kpis`` on the benchmark extract about 0.1 s slower; a cold run took as long either way,
+within the noise."""
 _digests: dict[tuple[str, int, int, int, int], Future[str]] = {}
 _digests_lock = threading.Lock()
 _hash_pool: ThreadPoolExecutor | None = None
@@ -85,8 +89,8 @@ def default_cache_dir() -> Path:
 
 
 HASH_BLOCK = 64 << 20
-"""At most this many bytes of a file are held while it is hashed (two files are hashed at
-once): a block read, then hashed, each in one call that releases the GIL."""
+"""At most this many bytes of a file are held while it is hashed: a block read, then hashed,
+each in one call that releases the GIL."""
 
 
 def _file_hash(path: Path) -> str:
@@ -122,7 +126,7 @@ def _digest(path: Path) -> Future[str]:
 
 
 def _hash_all(paths: list[Path]) -> list[str]:
-    """Content hashes of several files, two at a time (hashing releases the GIL)."""
+    """Content hashes of several files, on the hashing thread (hashing releases the GIL)."""
     futures = [_digest(p) for p in paths]
     return [f.result() for f in futures]
 
@@ -162,7 +166,7 @@ def key_for(layout: Layout, settings: Settings, as_of: dt.date, synthetic: bool)
 
 
 def hash_soon(paths: list[Path]) -> None:
-    """Start hashing these files on the hashing threads; ``key_for`` then finds the digests
+    """Start hashing these files on the hashing thread; ``key_for`` then finds the digests
     ready. A warm-up only: a file that cannot be read is met again, and reported, by the
     load."""
     for path in paths:
