@@ -74,9 +74,8 @@ computed (the process waits for it before exiting); smaller ones are stored at o
 _pending: list[threading.Thread] = []
 HASH_WORKERS = 1
 """Files are hashed one at a time, on one thread, while the main thread imports. A second
-hashing thread took time from the imports (three busy threads on two cores) and left a cached
-``kpis`` on the benchmark extract about 0.1 s slower; a cold run took as long either way,
-within the noise."""
+hashing thread took time from the imports (three busy threads on two cores): cached and cold
+``kpis`` on the benchmark extract were each about 0.1 s slower with it."""
 _digests: dict[tuple[str, int, int, int, int], Future[str]] = {}
 _digests_lock = threading.Lock()
 _hash_pool: ThreadPoolExecutor | None = None
