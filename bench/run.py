@@ -35,7 +35,10 @@ import subprocess
 import sys
 import time
 from datetime import datetime
+from fnmatch import fnmatch
 from pathlib import Path
+
+from cfcs_qa.holiday_table import MEMO_PATTERN
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / ".bench"
@@ -124,7 +127,7 @@ def without_entries(cache: Path) -> None:
     if not cache.is_dir():
         return
     for item in cache.iterdir():
-        if item.is_file() and item.name.startswith("holidays-") and item.suffix == ".json":
+        if item.is_file() and fnmatch(item.name, MEMO_PATTERN):
             continue
         if item.is_dir() and not item.is_symlink():
             shutil.rmtree(item)

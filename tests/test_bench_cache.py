@@ -5,6 +5,8 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
+from cfcs_qa.holiday_table import memo_name
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -23,8 +25,9 @@ def test_cold_runs_find_no_entry_but_keep_the_holiday_table(tmp_path: Path) -> N
     (entry / "visits.arrow").write_bytes(b"x")
     (cache / ".tmp-entry").mkdir()
     (cache / "stray.txt").write_text("x")
-    (cache / "holidays-GG-0.109-2000-2045.json").write_text("{}")
-    (cache / "holidays-GG-0.109-2000-2045.json.tmp").write_text("{}")
+    table = memo_name("0.109", 2000, 2045)  # the name the holiday table is kept under
+    (cache / table).write_text("{}")
+    (cache / (table + ".tmp")).write_text("{}")
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     (elsewhere / "keep.txt").write_text("x")
@@ -32,7 +35,7 @@ def test_cold_runs_find_no_entry_but_keep_the_holiday_table(tmp_path: Path) -> N
 
     _bench().without_entries(cache)
 
-    assert sorted(p.name for p in cache.iterdir()) == ["holidays-GG-0.109-2000-2045.json"]
+    assert sorted(p.name for p in cache.iterdir()) == [table]
     assert (elsewhere / "keep.txt").exists()  # a link is removed, not followed
 
 

@@ -20,6 +20,8 @@ from pathlib import Path
 COUNTRY = "GG"
 FIRST_YEAR, LAST_YEAR = 2000, 2045
 """The years a working calendar covers unless told otherwise."""
+MEMO_PATTERN = f"holidays-{COUNTRY}-*-*-*.json"
+"""What every remembered table's file name matches (``memo_name``)."""
 _warming: dict[tuple[int, int, Path | None], Future[dict[date, str]]] = {}
 _warming_lock = threading.Lock()
 
@@ -91,8 +93,14 @@ def _memo_path(memo_dir: Path | None, first_year: int, last_year: int) -> Path |
         release = version("holidays")
     except PackageNotFoundError:
         return None
+    return memo_dir / memo_name(release, first_year, last_year)
+
+
+def memo_name(release: str, first_year: int, last_year: int) -> str:
+    """The file name of the table of ``first_year``..``last_year`` made by ``holidays``
+    ``release`` (matches ``MEMO_PATTERN``)."""
     safe = "".join(c if c.isalnum() or c in ".-" else "_" for c in release)
-    return memo_dir / f"holidays-{COUNTRY}-{safe}-{first_year}-{last_year}.json"
+    return f"holidays-{COUNTRY}-{safe}-{first_year}-{last_year}.json"
 
 
 def _private(folder: Path) -> bool:
