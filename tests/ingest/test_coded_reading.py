@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cfcs_qa.config import Settings
-from cfcs_qa.ingest import load
+from cfcs_qa.ingest import load, uniques
 from cfcs_qa.ingest.columns import _dates
 from cfcs_qa.ingest.csv_reader import CsvFile
 from cfcs_qa.ingest.sink import Sink
@@ -88,8 +88,9 @@ def test_written_plainly_is_digit_count_equals_length() -> None:
             assert bool(got[0]) == expected, (number, length)
 
 
-def test_written_plainly_across_slices() -> None:
+def test_written_plainly_across_slices(monkeypatch: pytest.MonkeyPatch) -> None:
     """More values than one slice of the comparison: each answered on its own."""
+    monkeypatch.setattr(uniques, "_SLICE", 1 << 16)
     rng = np.random.default_rng(3)
     numbers = rng.integers(-5, 10**7, 200_001)
     texts = [str(n) if i % 3 else "0" + str(n) for i, n in enumerate(numbers.tolist())]

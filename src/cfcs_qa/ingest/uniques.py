@@ -18,8 +18,12 @@ _PLAIN_HIGH = np.array([0, *(10**n - 1 for n in range(1, 19)), np.iinfo(np.int64
                        dtype=np.int64)
 """By length of text (0 to 19 characters, and 20 for any longer): the least and greatest
 whole number written plainly with that many digits (none for 0 and 20: low > high)."""
-_SLICE = 1 << 16
-"""Values compared at a time: the comparisons' arrays stay in the CPU's cache."""
+_SLICE = 1 << 20
+"""Values compared at a time (8 MiB of int64), so the comparisons' arrays are reused rather
+than as long as the column. Not much smaller: after each numpy call the thread waits for the
+GIL, up to the 5 ms switch interval when another thread runs Python, so 3.5 M ids of mixed
+widths took 1.7 s in slices of 65,536 beside a busy thread, 0.17 s in slices of 2**20 (0.03 s
+alone either way)."""
 DENSE = 8
 """Numbers are indexed through a table when their span is at most this many times their
 count (plus a million): a few bytes per number at most."""
