@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cfcs_qa.config import Settings
-from cfcs_qa.ingest import load, uniques
+from cfcs_qa.ingest import load
 from cfcs_qa.ingest.columns import _dates
 from cfcs_qa.ingest.csv_reader import CsvFile
 from cfcs_qa.ingest.sink import Sink
@@ -88,15 +88,28 @@ def test_written_plainly_is_digit_count_equals_length() -> None:
             assert bool(got[0]) == expected, (number, length)
 
 
-def test_written_plainly_across_slices(monkeypatch: pytest.MonkeyPatch) -> None:
-    """More values than one slice of the comparison: each answered on its own."""
-    monkeypatch.setattr(uniques, "_SLICE", 1 << 16)
+def test_written_plainly_ids_of_many_widths() -> None:
+    """Ids of several widths, some with a leading zero, a sign or blank (-1): each answered
+    on its own, as ``str(n) == text`` would."""
     rng = np.random.default_rng(3)
-    numbers = rng.integers(-5, 10**7, 200_001)
-    texts = [str(n) if i % 3 else "0" + str(n) for i, n in enumerate(numbers.tolist())]
-    length = np.array([len(t) for t in texts])
-    expected = [n >= 0 and len(str(n)) == len(t)
-                for n, t in zip(numbers.tolist(), texts, strict=True)]
+    numbers = np.concatenate([rng.integers(-5, 10**7, 200_000),
+                              [0, 9, 10, 10**18 - 1, 10**18, 2**63 - 1, -1]])
+    texts = [("0" + str(n) if i % 3 == 0 else "+" + str(n) if i % 7 == 0 else str(n))
+             for i, n in enumerate(numbers.tolist())]
+    length = np.array([len(t) for t in texts], dtype=np.int32)
+    expected = [n >= 0 and str(n) == t for n, t in zip(numbers.tolist(), texts, strict=True)]
+    assert written_plainly(numbers, length).tolist() == expected
+    assert written_plainly(numbers[:0], length[:0]).tolist() == []
+
+
+@given(st.lists(st.tuples(st.integers(-(2**63), 2**63 - 1), st.sampled_from(["", "0", "+", "-"])),
+                min_size=1, max_size=30))
+def test_written_plainly_is_text_equality(items: list[tuple[int, str]]) -> None:
+    """Any mix of numbers and spellings: plain exactly when the text is ``str(n)``."""
+    numbers = np.array([n for n, _ in items], dtype=np.int64)
+    texts = [prefix + str(n) for n, prefix in items]
+    length = np.array([len(t) for t in texts], dtype=np.int64)
+    expected = [str(n) == t and n >= 0 for n, t in zip(numbers.tolist(), texts, strict=True)]
     assert written_plainly(numbers, length).tolist() == expected
 
 

@@ -36,6 +36,17 @@ def test_plain_numbers_far_apart_and_close_together() -> None:
             known, values)
 
 
+def test_every_id_plain_and_known() -> None:
+    """The usual column (every id a plain number the children file holds) and one blank or
+    unknown id among them: the same positions either way."""
+    known = [str(100000 + 3 * i) for i in range(400)] + ["1000001"]
+    values = known[::-1] * 3
+    lookup = IdLookup(pa.array(known, type=pa.string()))
+    for extra in ([], [None], ["100001"], ["1000002"], ["99999"]):
+        got = lookup.positions(pa.array(values + extra, type=pa.string())).tolist()
+        assert got == _expected(known, values + extra)
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.lists(IDS, min_size=2, max_size=40))
 def test_repeats_found_whatever_the_keys(keys: list[str]) -> None:

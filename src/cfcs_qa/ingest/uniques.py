@@ -18,12 +18,8 @@ _PLAIN_HIGH = np.array([0, *(10**n - 1 for n in range(1, 19)), np.iinfo(np.int64
                        dtype=np.int64)
 """By length of text (0 to 19 characters, and 20 for any longer): the least and greatest
 whole number written plainly with that many digits (none for 0 and 20: low > high)."""
-_SLICE = 1 << 20
-"""Values compared at a time (8 MiB of int64), so the comparisons' arrays are reused rather
-than as long as the column. Not much smaller: after each numpy call the thread waits for the
-GIL, up to the 5 ms switch interval when another thread runs Python, so 3.5 M ids of mixed
-widths took 1.7 s in slices of 65,536 beside a busy thread, 0.17 s in slices of 2**20 (0.03 s
-alone either way)."""
+_MOST_DIGITS = 19
+"""Digits of the greatest int64 (9,223,372,036,854,775,807)."""
 DENSE = 8
 """Numbers are indexed through a table when their span is at most this many times their
 count (plus a million): a few bytes per number at most."""
@@ -237,6 +233,10 @@ def table_codes(table: np.ndarray, low: int, numbers: np.ndarray,
     """``table[n - low]`` for each number ``n`` written plainly and inside the table; -1 for
     the rest (a blank, a number the table does not reach, text not written plainly)."""
     offset = numbers - low
+    if len(offset) and bool(plain.all()) and int(offset.min()) >= 0 \
+            and int(offset.max()) < len(table):
+        found: np.ndarray = table[offset]  # the usual column: every id plain and known
+        return found
     inside = plain & (offset >= 0) & (offset < len(table))
     out: np.ndarray = np.where(inside, table[np.where(inside, offset, 0)], -1)
     return out
@@ -244,19 +244,28 @@ def table_codes(table: np.ndarray, low: int, numbers: np.ndarray,
 
 def written_plainly(values: np.ndarray, length: np.ndarray) -> np.ndarray:
     """Whether each number was written the usual way, given the length of its text: as many
-    characters as it has digits (no sign, no leading zero; ``0`` itself is plain)."""
-    plain = np.empty(len(values), dtype=bool)
-    longest = len(_PLAIN_LOW) - 1
-    if len(length) and int(length.min()) == int(length.max()):  # ids of one width: no lookup
-        at = min(int(length[0]), longest)
-        np.greater_equal(values, _PLAIN_LOW[at], out=plain)
-        plain &= values <= _PLAIN_HIGH[at]
-        return plain
-    for i in range(0, len(values), _SLICE):
-        part = values[i:i + _SLICE]
-        at = np.minimum(length[i:i + _SLICE], longest)
-        np.logical_and(part >= _PLAIN_LOW[at], part <= _PLAIN_HIGH[at],
-                       out=plain[i:i + _SLICE])
+    characters as it has digits (no sign, no leading zero; ``0`` itself is plain).
+
+    Each value's digits are counted by comparing it with each power of ten between the least
+    and the greatest value (ids of six and seven digits: one comparison), never by a lookup
+    per value: a few whole-column numpy calls, whatever the number of rows."""
+    if len(values) == 0:
+        return np.zeros(0, dtype=bool)
+    if int(length.min()) == int(length.max()):  # ids of one width: two comparisons
+        at = min(int(length[0]), len(_PLAIN_LOW) - 1)
+        same: np.ndarray = values >= _PLAIN_LOW[at]
+        same &= values <= _PLAIN_HIGH[at]
+        return same
+    plain: np.ndarray = values >= 0
+    least = int(np.min(values, where=plain, initial=np.iinfo(np.int64).max))
+    greatest = int(values.max())
+    counted = len(str(least)) if greatest >= 0 else 1  # digits of the least value >= 0
+    digits = np.full(len(values), counted, dtype=np.int8)
+    for power in range(counted, _MOST_DIGITS):
+        if 10**power > greatest:
+            break
+        digits += values >= 10**power
+    plain &= digits == length
     return plain
 
 
