@@ -76,6 +76,30 @@ def test_ascending_keys_are_distinct_and_a_repeat_among_them_is_found() -> None:
     assert (later.tolist(), first.tolist()) == ([500], [499])
 
 
+WORDS = st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=0x24F), max_size=5)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(WORDS, min_size=2, max_size=30))
+def test_ascending_keys_of_one_width_read_as_distinct_only_when_they_are(
+        keys: list[str]) -> None:
+    """Keys of one byte width, sorted: the byte comparison says "distinct" exactly when no
+    two are equal; unsorted or of several widths, it never says so (the sort decides)."""
+    from cfcs_qa.ingest.uniques import _ascending_of_one_width, repeats
+
+    width = max(len(k.encode()) for k in keys)
+    same = sorted({k.encode().ljust(width, b"x").decode() for k in keys}, key=str.encode)
+    for candidate in (same, [*same, same[-1]], same[::-1], keys):
+        arr = pa.array(candidate, type=pa.string())
+        widths = {len(k.encode()) for k in candidate}
+        pairs = zip(candidate[:-1], candidate[1:], strict=True)
+        ordered = all(a.encode() < b.encode() for a, b in pairs)
+        expected = len(widths) == 1 and 0 < width <= 8 and ordered
+        assert _ascending_of_one_width(arr) is expected
+        later, _first = repeats(arr)
+        assert len(later) == len(candidate) - len(set(candidate))
+
+
 @pytest.mark.parametrize("known", [["10", "11", "12"], ["10", "P1", "11", "12"]])
 def test_orphan_references_are_text_that_matches_no_id(known: list[str]) -> None:
     """A reference is an orphan when its text equals no id of the table it names: "010" is

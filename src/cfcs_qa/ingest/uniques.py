@@ -209,6 +209,8 @@ def _surely_distinct(keys: pa.Array) -> bool:
     """True when the keys are plainly all different: every one a whole number written the
     usual way (no sign, no leading zero: then equal text is equal number and back) within a
     range small enough to count in. False means "not known", and the sort decides."""
+    if _ascending_of_one_width(keys):
+        return True
     found = plain_numbers(keys)
     if found is None:
         return False
@@ -221,6 +223,25 @@ def _surely_distinct(keys: pa.Array) -> bool:
     if not dense(high - low + 1, len(values)):
         return False
     return bool(np.bincount(values - low).max() <= 1)
+
+
+def _ascending_of_one_width(keys: pa.Array) -> bool:
+    """True when every key has the same number of bytes, at most eight, and each sorts after
+    the one before, byte by byte (as a system numbers its records): then no two are equal.
+    Each key's bytes are read as one big-endian number, so the check is a comparison of
+    neighbours, not a parse of the text."""
+    layout = string_layout(keys) if keys.null_count == 0 else None
+    if layout is None:
+        return False
+    data, starts, lengths = layout
+    width = int(lengths[0])
+    if not 0 < width <= 8 or int(lengths.min()) != width or int(lengths.max()) != width:
+        return False
+    padded = np.zeros((len(keys), 8), dtype=np.uint8)
+    padded[:, 8 - width:] = data[int(starts[0]):int(starts[0]) + len(keys) * width].reshape(
+        len(keys), width)
+    numbers = padded.view(">u8").ravel()
+    return bool((numbers[1:] > numbers[:-1]).all())
 
 
 def dense(span: int, count: int) -> bool:
