@@ -26,6 +26,8 @@ from .sink import Sink, fixed, quoted
 from .uniques import Encoded, key_text, map_text, parse_column, repeats
 
 NAT = np.datetime64("NaT", "D")
+FRAME_DATES = "datetime64[us]"
+"""The unit of dates in the loader's frames (the one pandas 3 gives parsed dates)."""
 
 
 @dataclass
@@ -38,7 +40,9 @@ class Typed:
     strings: dict[str, pa.Array] = field(default_factory=dict)
     """key / text / enum / code columns, canonical spelling (null when blank or invalid)."""
     dates: dict[str, np.ndarray] = field(default_factory=dict)
-    """datetime64[D] (NaT when blank or invalid)."""
+    """Dates (NaT when blank or invalid): ``FRAME_DATES`` for a column read by distinct
+    value, converted before being spread over the rows (the frame then takes the array as it
+    is), and datetime64[D] for one read row by row."""
     flags: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     """bool columns: (values, missing mask)."""
     numbers: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
@@ -144,7 +148,7 @@ def _coded_dates(arr: pa.Array) -> tuple[np.ndarray, np.ndarray, dict[str, str]]
     days, bad, reason_of = _read_uniques(uniques)
     indices = arr.indices if arr.null_count == 0 else arr.indices.fill_null(len(uniques))
     index = indices.to_numpy(zero_copy_only=False)
-    out: np.ndarray = np.append(days, NAT)[index]
+    out: np.ndarray = np.append(days, NAT).astype(FRAME_DATES)[index]
     bad_rows = np.append(bad, False)[index] if bad.any() else np.zeros(len(arr), dtype=bool)
     return out, bad_rows, reason_of
 

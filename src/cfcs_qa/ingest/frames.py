@@ -12,9 +12,8 @@ import pandas as pd
 import pyarrow as pa
 
 from ..contract import ROW, Column, Table
+from .columns import FRAME_DATES as DATE_DTYPE
 from .columns import Typed
-
-DATE_DTYPE = "datetime64[us]"
 
 
 def empty_series(column: Column, n: int) -> pd.Series:

@@ -127,7 +127,7 @@ def _part_codes(name: str, typed: Typed) -> tuple[np.ndarray, np.ndarray]:
     """(code per row, given mask) of one key part: equal values, equal codes; codes are
     non-negative and below 2**31 (days count from the earliest given)."""
     if name in typed.dates:
-        days = typed.dates[name]
+        days = typed.dates[name].astype("datetime64[D]", copy=False)  # days, not microseconds
         given = ~np.isnat(days)
         number = days.view(np.int64)
         low = int(number[given].min()) if given.any() else 0
