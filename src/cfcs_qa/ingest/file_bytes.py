@@ -22,7 +22,7 @@ STEP = 1 << 24
 fresh array per slice, or one the size of the file, is memory the kernel must clear first
 (that made counting lines several times slower in a real load than alone). Slices much
 smaller are as quick alone but not beside a thread running Python: after each numpy call a
-scanning thread waits for the GIL, up to the 5 ms switch interval, so a 150 MB file in 256 KiB
+scanning thread waits for the GIL, up to the 5 ms switch interval, so a 120 MB file in 256 KiB
 slices took 5 s to scan beside a busy thread, and 0.3 s in 16 MiB slices (0.1 s alone either
 way). The largest file is scanned while the command still imports (see ``early_read``)."""
 
