@@ -156,6 +156,24 @@ def test_loading_coded_equals_loading_plain(
         _same(_loaded(folder), coded)
 
 
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(*[st.sampled_from(["", '""', " ", "NA", "NULL", "N/A", "nan", "-",
+                                             "31/10/2026", "nfa"])] * 3),
+                min_size=1, max_size=12))
+def test_empty_cells_read_by_pyarrow_as_by_the_csv_module(
+    tmp_path_factory: pytest.TempPathFactory, rows: list[tuple[str, str, str]]
+) -> None:
+    """pyarrow reads an empty cell as null and every other spelling ("NA", "NULL", a quoted
+    empty string) as text: the same findings, reports and frames as Python's csv module."""
+    folder = write(tmp_path_factory.mktemp("x"), {
+        "children.csv": CHILDREN, "contacts.csv": _contacts(rows)})
+    fast = _loaded(folder)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(CsvFile, "_read_arrow", lambda self, positions, width, coded: None)
+        _same(_loaded(folder), fast)
+
+
 def test_a_large_file_codes_only_its_repetitive_columns(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

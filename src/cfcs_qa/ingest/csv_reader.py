@@ -176,7 +176,11 @@ class CsvFile:
                     column_types={n: CODED if i in coded else pa.string()
                                   for i, n in enumerate(names)},
                     include_columns=[names[p] for p in positions],
-                    strings_can_be_null=False,
+                    # an empty cell is null from the start, so a coded column's indices
+                    # need no remapping of an empty value (one take a column); "NA", "NULL"
+                    # and the like stay text, and the checks report them
+                    null_values=[""],
+                    strings_can_be_null=True,
                     quoted_strings_can_be_null=False,
                     check_utf8=False,  # read_bytes has made sure the bytes are UTF-8
                 ),
