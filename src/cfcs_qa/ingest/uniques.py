@@ -237,10 +237,13 @@ def _ascending_of_one_width(keys: pa.Array) -> bool:
     width = int(lengths[0])
     if not 0 < width <= 8 or int(lengths.min()) != width or int(lengths.max()) != width:
         return False
-    padded = np.zeros((len(keys), 8), dtype=np.uint8)
-    padded[:, 8 - width:] = data[int(starts[0]):int(starts[0]) + len(keys) * width].reshape(
-        len(keys), width)
-    numbers = padded.view(">u8").ravel()
+    used = data[int(starts[0]):int(starts[0]) + len(keys) * width]
+    if width == 8:
+        numbers = used.view(">u8")  # eight bytes a key: read in place
+    else:
+        padded = np.zeros((len(keys), 8), dtype=np.uint8)
+        padded[:, 8 - width:] = used.reshape(len(keys), width)
+        numbers = padded.view(">u8").ravel()
     return bool((numbers[1:] > numbers[:-1]).all())
 
 
