@@ -64,7 +64,7 @@ def test_trimmed_coded_strips_as_python_does(values: list[str]) -> None:
 def _date_outcome(arr: pa.Array) -> tuple[list[object], list[tuple[object, ...]], list[bool]]:
     sink = Sink("contacts", np.arange(2, len(arr) + 2))
     reject = np.zeros(len(arr), dtype=bool)
-    days = _dates("received_date", arr, sink, reject)  # in microseconds when read coded
+    days = _dates("received_date", arr, sink, reject)  # in the frames' microseconds
     found = [(f.row, f.value, f.message) for f in sink.findings]
     return days.astype("datetime64[D]").tolist(), found, reject.tolist()
 

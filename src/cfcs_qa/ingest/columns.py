@@ -40,9 +40,8 @@ class Typed:
     strings: dict[str, pa.Array] = field(default_factory=dict)
     """key / text / enum / code columns, canonical spelling (null when blank or invalid)."""
     dates: dict[str, np.ndarray] = field(default_factory=dict)
-    """Dates (NaT when blank or invalid): ``FRAME_DATES`` for a column read by distinct
-    value, converted before being spread over the rows (the frame then takes the array as it
-    is), and datetime64[D] for one read row by row."""
+    """``FRAME_DATES``, the frame's own unit, so the frame takes the array as it is (NaT when
+    blank or invalid)."""
     flags: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     """bool columns: (values, missing mask)."""
     numbers: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
@@ -126,8 +125,9 @@ def _type_one(column: Column, arr: pa.Array, typed: Typed, sink: Sink, reject: n
 
 
 def _dates(name: str, arr: pa.Array, sink: Sink, reject: np.ndarray) -> np.ndarray:
-    """A date column read in bulk (``fast_dates``); the few values it leaves (odd layouts,
-    invalid dates) read one by one by ``parsers.parse_date``, once per distinct value."""
+    """A date column (``FRAME_DATES``) read in bulk (``fast_dates``); the few values it leaves
+    (odd layouts, invalid dates) read one by one by ``parsers.parse_date``, once per distinct
+    value."""
     if pa.types.is_dictionary(arr.type):
         days, bad, reason_of = _coded_dates(arr)
     else:
@@ -148,6 +148,7 @@ def _coded_dates(arr: pa.Array) -> tuple[np.ndarray, np.ndarray, dict[str, str]]
     days, bad, reason_of = _read_uniques(uniques)
     indices = arr.indices if arr.null_count == 0 else arr.indices.fill_null(len(uniques))
     index = indices.to_numpy(zero_copy_only=False)
+    # converted before being spread: one conversion per distinct value, not per row
     out: np.ndarray = np.append(days, NAT).astype(FRAME_DATES)[index]
     bad_rows = np.append(bad, False)[index] if bad.any() else np.zeros(len(arr), dtype=bool)
     return out, bad_rows, reason_of
@@ -167,7 +168,7 @@ def _plain_dates(arr: pa.Array) -> tuple[np.ndarray, np.ndarray, dict[str, str]]
         index = enc.indices.to_numpy(zero_copy_only=False)
         days[where] = extra_days[index]
         bad[where] = extra_bad[index]
-    return days, bad, reason_of
+    return days.astype(FRAME_DATES), bad, reason_of
 
 
 def _read_uniques(

@@ -12,13 +12,12 @@ import pandas as pd
 import pyarrow as pa
 
 from ..contract import ROW, Column, Table
-from .columns import FRAME_DATES as DATE_DTYPE
-from .columns import Typed
+from .columns import FRAME_DATES, Typed
 
 
 def empty_series(column: Column, n: int) -> pd.Series:
     if column.type == "date":
-        return pd.Series(np.full(n, np.datetime64("NaT"), dtype=DATE_DTYPE))
+        return pd.Series(np.full(n, np.datetime64("NaT"), dtype=FRAME_DATES))
     if column.type == "bool":
         return pd.Series(pd.array([pd.NA] * n, dtype="boolean"))
     if column.type == "int":
@@ -46,7 +45,7 @@ def accepted_frame(table: Table, typed: Typed, rows: np.ndarray, keep: np.ndarra
         name = column.name
         if name in typed.dates:
             values = typed.dates[name] if everything else typed.dates[name][keep]
-            data[name] = pd.Series(values.astype(DATE_DTYPE, copy=False), copy=False)
+            data[name] = pd.Series(values.astype(FRAME_DATES, copy=False), copy=False)
         elif name in typed.flags:
             flag, missing = typed.flags[name]
             if not everything:
