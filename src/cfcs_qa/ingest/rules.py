@@ -12,7 +12,7 @@ import pyarrow.compute as pc
 from ..contract import Table
 from .columns import NAT, Typed
 from .sink import Sink, about, quoted
-from .uniques import repeats
+from .uniques import plain_numbers, repeats
 
 
 def future_dates(
@@ -107,6 +107,8 @@ def _repeats_generic(parts: list[str], typed: Typed) -> tuple[np.ndarray, np.nda
         key = key * (int(part_codes.max()) + 1) + part_codes
         if i < len(coded):
             key = pd.factorize(key)[0]
+    if bool((key[1:] > key[:-1]).all()):
+        return none  # ascending, as an extract sorted by its key is: no two the same
     # nearly always every key is different: pandas' duplicated answers that faster than
     # numbering every key; only rows whose key occurs more than once are numbered
     series = pd.Series(key, copy=False)
@@ -137,12 +139,37 @@ def _part_codes(name: str, typed: Typed) -> tuple[np.ndarray, np.ndarray]:
         codes, _ = pd.factorize(values)
         return np.asarray(codes, dtype=np.int64), ~missing
     text = typed.strings[name]
+    numbered = _plain_number_codes(text)
+    if numbered is not None:
+        return numbered
     if pa.types.is_dictionary(text.type):
         text = text.cast(pa.string())  # a dictionary may spell one value twice
     indices = pc.dictionary_encode(text).indices
     given = np.asarray(pc.is_valid(indices).to_numpy(zero_copy_only=False), dtype=bool)
     codes = np.asarray(indices.fill_null(0).to_numpy(zero_copy_only=False), dtype=np.int64)
     return codes, given
+
+
+def _plain_number_codes(text: pa.Array) -> tuple[np.ndarray, np.ndarray] | None:
+    """``_part_codes`` of ids all written as plain whole numbers (as case-management systems
+    number their records), without hashing any text: each number less the least. Equal
+    numbers are equal texts only when written plainly (``7`` and ``007`` are two ids), so
+    None when any id is not, or the numbers span 2**31 or more."""
+    if not pa.types.is_string(text.type):
+        return None
+    found = plain_numbers(text)
+    if found is None:
+        return None
+    numbers, plain = found
+    given = np.asarray(pc.is_valid(text).to_numpy(zero_copy_only=False), dtype=bool)
+    if not bool((plain | ~given).all()):
+        return None
+    if not given.any():
+        return np.zeros(len(numbers), dtype=np.int64), given
+    low, high = int(numbers[given].min()), int(numbers[given].max())
+    if high - low >= 2**31:
+        return None
+    return np.where(given, numbers - low, 0), given
 
 
 def _key_shown(parts: list[str], typed: Typed) -> pa.Array:
