@@ -185,7 +185,7 @@ def test_help_imports_nothing_heavy(
         run_python: Callable[[str], subprocess.CompletedProcess[str]]) -> None:
     probe = (
         "import sys\n"
-        "from cfcs_qa.cli.entry import run  # the cfcs-qa script\n"
+        "from cfcs_qa.cli.main import run\n"
         "for args in (['--help'], ['validate', '--help']):\n"
         "    sys.argv = ['cfcs-qa', *args]\n"
         "    try:\n        run()\n    except SystemExit:\n        pass\n"

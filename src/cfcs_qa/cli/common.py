@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -11,9 +12,6 @@ from typing import Annotated, Any
 import typer
 
 from ..errors import UserError
-from .extract_source import DataSource, data_source
-from .extract_source import as_of_date as as_of_date  # re-exported for the commands
-from .extract_source import parse_date as parse_date  # re-exported for the commands
 
 ConfigOpt = Annotated[
     Path | None,
@@ -54,6 +52,21 @@ SYNTHETIC_BANNER = (
 )
 
 
+def parse_date(text: str | None, option: str) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise UserError(
+            f"{option} {text!r} is not a date. Write it as YYYY-MM-DD, e.g. {option} 2026-11-03."
+        ) from None
+
+
+def as_of_date(text: str | None) -> date:
+    return parse_date(text, "--as-of") or date.today()
+
+
 def parse_month(text: str) -> tuple[int, int]:
     try:
         y, m = text.strip().split("-")
@@ -81,12 +94,23 @@ def resolve_month(text: str | None, as_of: date) -> tuple[int, int]:
     return parse_month(text) if text else last_complete_month(as_of)
 
 
+@dataclass
+class DataSource:
+    path: Path
+    synthetic: bool
+
+
 def resolve_data(data: Path | None, settings: Any) -> DataSource:
     """--data, else the config's data, else the bundled synthetic sample (with a banner)."""
-    source = data_source(data, settings)
-    if source.synthetic:
-        warn(SYNTHETIC_BANNER)
-    return source
+    from ..paths import sample_data_dir
+
+    if data is not None:
+        return DataSource(Path(data), synthetic=False)
+    configured = settings.data_path()
+    if configured is not None:
+        return DataSource(configured, synthetic=False)
+    warn(SYNTHETIC_BANNER)
+    return DataSource(sample_data_dir(), synthetic=True)
 
 
 def settings_for(config: Path | None) -> Any:
