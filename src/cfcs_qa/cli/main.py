@@ -171,9 +171,24 @@ def run() -> None:
         sys.exit(2)
 
 
+def script() -> None:
+    """The ``cfcs-qa`` console script: ``run``, then the process ends at once when that is safe,
+    without tearing the interpreter down (``quick_exit``)."""
+    try:
+        run()
+        code = 0
+    except SystemExit as exc:
+        if exc.code is not None and not isinstance(exc.code, int):
+            raise  # a message to print: the ordinary exit prints it
+        code = exc.code or 0
+    from .quick_exit import leave
+
+    leave(code)
+
+
 def _print_error(message: str) -> None:
     sys.stderr.write(f"Error: {message}\n")
 
 
 if __name__ == "__main__":
-    run()
+    script()

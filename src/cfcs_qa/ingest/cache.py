@@ -206,6 +206,17 @@ def wait_for_stores() -> None:
         _pending.pop().join()
 
 
+def finish_background() -> None:
+    """Block until the cache's background work is done: entries being written, and files
+    being hashed (the hashing thread, idle or not, then ends)."""
+    global _hash_pool
+    wait_for_stores()
+    with _digests_lock:
+        pool, _hash_pool = _hash_pool, None
+    if pool is not None:
+        pool.shutdown(wait=True)
+
+
 def fetch(root: Path, key: str, keep: KeptFrames | None = None) -> Extract | None:
     """The entry's extract, or None when there is none or it cannot be trusted (then it is
     removed). With ``keep``: the frames the entry kept for ``keep.version``, if any."""
