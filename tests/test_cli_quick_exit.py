@@ -157,3 +157,35 @@ def test_a_thread_of_ours_that_does_not_end_is_not_cut_short(
     assert quick_exit._background_finished() is False
     running_thread.set()
     assert quick_exit._background_finished() is True
+
+
+def test_ctrl_c_while_the_entry_is_written_keeps_the_output_and_says_so(tmp_path: Path) -> None:
+    """Interrupted while waiting for the background work: exit 130 at once (no second Ctrl-C
+    needed), the command's output flushed, one line saying what was left."""
+    import signal
+
+    code = """
+        import sys, threading, time
+        import cfcs_qa.ingest.cache as cache
+        writer = threading.Thread(target=time.sleep, args=(60,), name="cfcs-qa-cache-store")
+        writer.start()
+        cache._pending.append(writer)  # an entry being written in the background
+        print("the command's output")
+        sys.stderr.write("waiting\\n")
+        sys.stderr.flush()
+        from cfcs_qa.cli.quick_exit import leave
+        leave(0)
+    """
+    base = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    proc = subprocess.Popen([sys.executable, "-c", textwrap.dedent(code)], cwd=tmp_path,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=base)
+    assert proc.stderr is not None
+    assert proc.stderr.readline() == "waiting\n"
+    import time
+
+    time.sleep(0.3)  # inside leave(), joining the writer
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=20)
+    assert proc.returncode == 130
+    assert out == "the command's output\n"
+    assert err == quick_exit.INTERRUPTED

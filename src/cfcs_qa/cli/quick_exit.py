@@ -20,6 +20,7 @@ in-process, returns or raises as before.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import sys
 import threading
@@ -32,12 +33,19 @@ JOIN_SECONDS = 1.0
 taken instead."""
 STORE_MODULE = "sqlalchemy"
 """Imported only by the commands that open the audit store."""
+INTERRUPTED = ("Interrupted while the cache entry was still being written: the command's "
+               "output is complete; the unfinished entry is never used and a later run "
+               "removes it.\n")
 
 
 def leave(code: int) -> NoReturn:
     """End the process with ``code``: at once when it is safe (see the module), else by
     ``SystemExit``."""
-    if STORE_MODULE in sys.modules or not _background_finished():
+    try:
+        finished = STORE_MODULE not in sys.modules and _background_finished()
+    except KeyboardInterrupt:
+        _interrupted()
+    if not finished:
         raise SystemExit(code)
     atexit._run_exitfuncs()
     try:
@@ -46,6 +54,17 @@ def leave(code: int) -> NoReturn:
     except (OSError, ValueError):
         raise SystemExit(code) from None
     os._exit(code)
+
+
+def _interrupted() -> NoReturn:
+    """Ctrl-C while waiting for the background work: the command's output is kept, and the
+    cache entry being written is left in its private temporary folder, never served and
+    removed by a later run (``cache._prune``)."""
+    with contextlib.suppress(OSError, ValueError):
+        sys.stdout.flush()
+        sys.stderr.write(INTERRUPTED)
+        sys.stderr.flush()
+    os._exit(130)
 
 
 def _background_finished() -> bool:
