@@ -23,10 +23,13 @@ def canonical_teams(frames: dict[str, pd.DataFrame], site_map: dict[str, str]) -
     aliases = {team_key(k): v.strip() for k, v in site_map.items()}
     targets = {team_key(v): v.strip() for v in site_map.values()}
     counts: Counter[str] = Counter()
+    written: dict[str, list[str]] = {}  # each table's distinct spellings
     for table in TEAM_TABLES:
         if table in frames and len(frames[table]):
-            for name, count in frames[table]["team"].value_counts(dropna=True).items():
-                counts[aliases.get(team_key(str(name)), str(name).strip())] += int(count)
+            found = frames[table]["team"].value_counts(dropna=True)
+            written[table] = [str(name) for name in found.index]
+            for name, count in zip(written[table], found.tolist(), strict=True):
+                counts[aliases.get(team_key(name), name.strip())] += int(count)
     spelling: dict[str, str] = {}
     for name, _count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
         spelling.setdefault(team_key(name), name)
@@ -36,11 +39,8 @@ def canonical_teams(frames: dict[str, pd.DataFrame], site_map: dict[str, str]) -
         mapped = aliases.get(team_key(raw), raw.strip())
         return spelling.get(team_key(mapped), mapped)
 
-    for table in TEAM_TABLES:
-        frame = frames.get(table)
-        if frame is None or not len(frame):
-            continue
-        uniques = frame["team"].dropna().unique()
+    for table, uniques in written.items():
+        frame = frames[table]
         lookup = {u: canonical(u) for u in uniques}
         if any(u != c for u, c in lookup.items()):  # most extracts are spelled one way already
             frame["team"] = frame["team"].map(lookup).astype("str")
