@@ -167,14 +167,14 @@ def test_ctrl_c_while_the_entry_is_written_keeps_the_output_and_says_so(tmp_path
     code = """
         import sys, threading, time
         import cfcs_qa.ingest.cache as cache
+        from cfcs_qa.cli.quick_exit import leave
         writer = threading.Thread(target=time.sleep, args=(60,), name="cfcs-qa-cache-store")
         writer.start()
         cache._pending.append(writer)  # an entry being written in the background
         print("the command's output")
         sys.stderr.write("waiting\\n")
         sys.stderr.flush()
-        from cfcs_qa.cli.quick_exit import leave
-        leave(0)
+        leave(0)  # at once: it waits for the writer
     """
     base = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
     proc = subprocess.Popen([sys.executable, "-c", textwrap.dedent(code)], cwd=tmp_path,
