@@ -189,3 +189,19 @@ def test_ctrl_c_while_the_entry_is_written_keeps_the_output_and_says_so(tmp_path
     assert proc.returncode == 130
     assert out == "the command's output\n"
     assert err == quick_exit.INTERRUPTED
+
+
+def test_a_light_command_exits_without_importing_the_cache(tmp_path: Path) -> None:
+    """``cfcs-qa --help`` stays instant: waiting for the cache's background work imports
+    nothing when the command never used the cache."""
+    probe = """
+        import atexit, sys
+        heavy = ("cfcs_qa.ingest.cache", "pydantic", "pandas", "pyarrow")
+        atexit.register(lambda: sys.stderr.write(repr([m for m in heavy if m in sys.modules])))
+        from cfcs_qa.cli.main import script
+        sys.argv = ["cfcs-qa", "--help"]
+        script()
+    """
+    done = _python(probe, cwd=tmp_path)
+    assert done.returncode == 0 and "kpis" in done.stdout
+    assert done.stderr == "[]"

@@ -31,11 +31,13 @@ OURS = "cfcs-qa-"
 JOIN_SECONDS = 1.0
 """How long a thread of cfcs-qa's own still running is waited for before the ordinary exit is
 taken instead."""
+CACHE_MODULE = "cfcs_qa.ingest.cache"
+"""The module whose background work (entries being written, files being hashed) is waited for."""
 STORE_MODULE = "sqlalchemy"
 """Imported only by the commands that open the audit store."""
-INTERRUPTED = ("Interrupted while the cache entry was still being written: the command's "
-               "output is complete; the unfinished entry is never used and a later run "
-               "removes it.\n")
+INTERRUPTED = ("Interrupted while waiting for the work left in the background (the cache "
+               "entry being written): the command's output is complete; an unfinished entry "
+               "is never used, and a later run removes it.\n")
 
 
 def leave(code: int) -> NoReturn:
@@ -70,9 +72,11 @@ def _interrupted() -> NoReturn:
 def _background_finished() -> bool:
     """Wait for cfcs-qa's background work; False when a non-daemon thread other than the
     main one is still running after that (the ordinary exit waits for it, however long)."""
-    from ..ingest.cache import finish_background
-
-    finish_background()
+    # not imported: none of its work runs, and a light command (--help) must not pay for
+    # importing it (pydantic, through the settings) just to exit
+    cache = sys.modules.get(CACHE_MODULE)
+    if cache is not None:
+        cache.finish_background()
     main = threading.main_thread()
     for thread in threading.enumerate():
         if thread is main or thread.daemon:
